@@ -1,0 +1,70 @@
+//! The chain specs `bttc-node` knows by name, built from the runtime's genesis presets.
+
+use bttc_primitives::currency::{TOKEN_DECIMALS, TOKEN_SYMBOL};
+use bttc_runtime::{
+	genesis_config_presets::{DEV_PRESET, LOCAL_PRESET, TESTNET_PRESET},
+	WASM_BINARY,
+};
+use sc_service::ChainType;
+
+/// A chain spec of this node.
+pub type ChainSpec = sc_service::GenericChainSpec;
+
+/// Names accepted by `--chain` besides a path to a JSON file.
+pub const BUILTIN_CHAINS: [&str; 3] = ["dev", "local", "testnet"];
+
+/// Token symbol, decimals and address format shown by wallets.
+fn properties() -> sc_chain_spec::Properties {
+	let mut properties = sc_chain_spec::Properties::new();
+	properties.insert("tokenSymbol".into(), TOKEN_SYMBOL.into());
+	properties.insert("tokenDecimals".into(), TOKEN_DECIMALS.into());
+	properties.insert("ss58Format".into(), 42.into());
+	properties
+}
+
+fn from_preset(
+	name: &str,
+	id: &str,
+	chain_type: ChainType,
+	preset: &str,
+) -> Result<ChainSpec, String> {
+	let wasm = WASM_BINARY.ok_or_else(|| {
+		"the runtime WASM was not built into this binary (was SKIP_WASM_BUILD set?); \
+		 start the node with --chain <spec.json> instead"
+			.to_string()
+	})?;
+	Ok(ChainSpec::builder(wasm, None)
+		.with_name(name)
+		.with_id(id)
+		.with_protocol_id(id)
+		.with_chain_type(chain_type)
+		.with_genesis_config_preset_name(preset)
+		.with_properties(properties())
+		.build())
+}
+
+/// Loads the chain spec named by `--chain`: a built-in name or a JSON file.
+pub fn load(id: &str) -> Result<Box<dyn sc_service::ChainSpec>, String> {
+	Ok(match id {
+		"dev" => Box::new(from_preset("BTTC Development", "bttc_dev", ChainType::Development, DEV_PRESET)?),
+		"" | "local" => {
+			Box::new(from_preset("BTTC Local Testnet", "bttc_local", ChainType::Local, LOCAL_PRESET)?)
+		},
+		"testnet" => {
+			Box::new(from_preset("BTTC Testnet", "bttc_testnet", ChainType::Live, TESTNET_PRESET)?)
+		},
+		path => {
+			let path = std::path::PathBuf::from(path);
+			if !path.exists() {
+				return Err(format!(
+					"chain spec `{}` not found: pass one of {} or the path of a chain-spec JSON file",
+					path.display(),
+					BUILTIN_CHAINS.join(", ")
+				));
+			}
+			Box::new(ChainSpec::from_json_file(path.clone()).map_err(|e| {
+				format!("chain spec `{}` is not a valid chain spec: {e}", path.display())
+			})?)
+		},
+	})
+}

@@ -1,0 +1,44 @@
+//! Command line of `bttc-node`.
+
+/// Subcommands beside running the node.
+#[derive(Debug, clap::Subcommand)]
+#[allow(clippy::large_enum_variant)]
+pub enum Subcommand {
+	/// Key management: generate, inspect and insert keys into the node's keystore.
+	#[command(subcommand)]
+	Key(sc_cli::KeySubcommand),
+
+	/// Write a chain spec (`--chain dev|local|testnet|<file>`) as JSON to stdout.
+	BuildSpec(sc_cli::BuildSpecCmd),
+
+	/// Validate blocks.
+	CheckBlock(sc_cli::CheckBlockCmd),
+
+	/// Export blocks to a file.
+	ExportBlocks(sc_cli::ExportBlocksCmd),
+
+	/// Export the state of a given block into a chain spec.
+	ExportState(sc_cli::ExportStateCmd),
+
+	/// Import blocks from a file.
+	ImportBlocks(sc_cli::ImportBlocksCmd),
+
+	/// Remove the whole chain database.
+	PurgeChain(sc_cli::PurgeChainCmd),
+
+	/// Revert the chain to a previous state.
+	Revert(sc_cli::RevertCmd),
+
+	/// Print the chain-spec presets that the runtime offers.
+	ListPresets,
+}
+
+/// `bttc-node [SUBCOMMAND] [OPTIONS]`.
+#[derive(Debug, clap::Parser)]
+pub struct Cli {
+	#[command(subcommand)]
+	pub subcommand: Option<Subcommand>,
+
+	#[clap(flatten)]
+	pub run: sc_cli::RunCmd,
+}

@@ -1,0 +1,42 @@
+//! The chain specs committed in `chain-specs/` are exactly what the runtime presets produce.
+//! When this fails, run `scripts/generate-chain-specs.sh` and commit the result.
+
+mod common;
+
+use common::*;
+use std::{path::PathBuf, process::Command};
+
+fn committed(name: &str) -> PathBuf {
+	PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../chain-specs").join(format!("{name}.json"))
+}
+
+#[test]
+fn committed_chain_specs_match_the_runtime_presets() {
+	for name in ["dev", "local", "testnet"] {
+		let out = Command::new(node_binary()).args(["build-spec", "--chain", name]).output().unwrap();
+		assert!(out.status.success(), "build-spec --chain {name}: {out:?}");
+		let fresh: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+		let path = committed(name);
+		let text = std::fs::read_to_string(&path)
+			.unwrap_or_else(|e| panic!("{}: {e}; run scripts/generate-chain-specs.sh", path.display()));
+		let on_disk: serde_json::Value = serde_json::from_str(&text).unwrap();
+		assert!(
+			fresh == on_disk,
+			"chain-specs/{name}.json is stale: run scripts/generate-chain-specs.sh and commit it"
+		);
+	}
+}
+
+#[test]
+fn committed_local_spec_starts_a_node() {
+	// The committed file (not only the built-in name) must be loadable by the node.
+	let out = Command::new(node_binary())
+		.args(["build-spec", "--chain"])
+		.arg(committed("local"))
+		.arg("--raw")
+		.output()
+		.unwrap();
+	assert!(out.status.success(), "{out:?}");
+	let raw: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+	assert!(raw["genesis"]["raw"]["top"].as_object().is_some_and(|t| !t.is_empty()));
+}

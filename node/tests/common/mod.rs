@@ -1,0 +1,215 @@
+//! Test support: starts real `bttc-node` processes on loopback and talks to them over
+//! JSON-RPC. Every process is killed when its [`Node`] is dropped, so a failing test (a panic)
+//! still cleans up.
+
+#![allow(dead_code, clippy::unwrap_used)]
+
+use jsonrpsee::{
+	core::client::ClientT,
+	http_client::{HttpClient, HttpClientBuilder},
+	rpc_params,
+};
+use std::{
+	net::TcpListener,
+	path::{Path, PathBuf},
+	process::{Child, Command, Stdio},
+	time::{Duration, Instant},
+};
+
+/// Path of the node binary built by cargo for these tests.
+pub fn node_binary() -> PathBuf {
+	PathBuf::from(env!("CARGO_BIN_EXE_bttc-node"))
+}
+
+/// A fresh, empty directory for one test, removed by [`TempDir::drop`].
+pub struct TempDir(pub PathBuf);
+
+impl TempDir {
+	pub fn new(name: &str) -> Self {
+		let path = std::env::temp_dir()
+			.join(format!("bttc-test-{name}-{}-{}", std::process::id(), unique()));
+		let _ = std::fs::remove_dir_all(&path);
+		std::fs::create_dir_all(&path).unwrap();
+		Self(path)
+	}
+}
+
+impl Drop for TempDir {
+	fn drop(&mut self) {
+		let _ = std::fs::remove_dir_all(&self.0);
+	}
+}
+
+fn unique() -> u128 {
+	std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos()
+}
+
+/// A loopback TCP port that was free a moment ago.
+pub fn free_port() -> u16 {
+	TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+/// One validator of a local network: its dev identity, ports and node key.
+#[derive(Clone)]
+pub struct NodeSpec {
+	pub name: &'static str,
+	pub base_path: PathBuf,
+	pub p2p_port: u16,
+	pub rpc_port: u16,
+	/// 32-byte ed25519 secret of the libp2p identity, hex.
+	pub node_key: String,
+	pub peer_id: String,
+}
+
+impl NodeSpec {
+	pub fn new(index: usize, name: &'static str, root: &Path) -> Self {
+		let node_key = format!("{:064x}", index + 1);
+		let peer_id = peer_id_of(&node_key);
+		Self {
+			name,
+			base_path: root.join(name),
+			p2p_port: free_port(),
+			rpc_port: free_port(),
+			node_key,
+			peer_id,
+		}
+	}
+
+	pub fn multiaddr(&self) -> String {
+		format!("/ip4/127.0.0.1/tcp/{}/p2p/{}", self.p2p_port, self.peer_id)
+	}
+
+	pub fn rpc_url(&self) -> String {
+		format!("http://127.0.0.1:{}", self.rpc_port)
+	}
+}
+
+/// The libp2p peer id of a node key, as `bttc-node key inspect-node-key` computes it.
+pub fn peer_id_of(node_key_hex: &str) -> String {
+	let dir = TempDir::new("nodekey");
+	let file = dir.0.join("key");
+	std::fs::write(&file, node_key_hex).unwrap();
+	let out = Command::new(node_binary())
+		.args(["key", "inspect-node-key", "--file"])
+		.arg(&file)
+		.output()
+		.unwrap();
+	assert!(out.status.success(), "inspect-node-key failed: {out:?}");
+	String::from_utf8(out.stdout).unwrap().trim().to_string()
+}
+
+/// A running `bttc-node` process.
+pub struct Node {
+	pub spec: NodeSpec,
+	child: Child,
+	pub log: PathBuf,
+	rpc: HttpClient,
+}
+
+impl Node {
+	/// Starts validator `spec` of chain `chain`, connected to `peers`.
+	pub fn start(spec: &NodeSpec, chain: &str, peers: &[NodeSpec], log_dir: &Path) -> Self {
+		let log = log_dir.join(format!("{}.log", spec.name));
+		let log_file = std::fs::OpenOptions::new().create(true).append(true).open(&log).unwrap();
+		let mut cmd = Command::new(node_binary());
+		cmd.arg("--chain")
+			.arg(chain)
+			.arg("--validator")
+			.arg(format!("--{}", spec.name))
+			.arg("--base-path")
+			.arg(&spec.base_path)
+			.args(["--port", &spec.p2p_port.to_string()])
+			.args(["--rpc-port", &spec.rpc_port.to_string()])
+			.args(["--node-key", &spec.node_key])
+			.args(["--no-prometheus", "--no-telemetry", "--no-mdns", "--no-hardware-benchmarks"])
+			.args(["--listen-addr", &format!("/ip4/127.0.0.1/tcp/{}", spec.p2p_port)])
+			.args(["--log", "info"]);
+		for peer in peers.iter().filter(|p| p.name != spec.name) {
+			cmd.args(["--bootnodes", &peer.multiaddr()]);
+		}
+		let child = cmd
+			.stdin(Stdio::null())
+			.stdout(log_file.try_clone().unwrap())
+			.stderr(log_file)
+			.spawn()
+			.unwrap();
+		let rpc = HttpClientBuilder::default()
+			.request_timeout(Duration::from_secs(10))
+			.build(spec.rpc_url())
+			.unwrap();
+		Self { spec: spec.clone(), child, log, rpc }
+	}
+
+	/// Kills the process and waits for it to exit.
+	pub fn kill(mut self) {
+		self.stop();
+	}
+
+	fn stop(&mut self) {
+		let _ = self.child.kill();
+		let _ = self.child.wait();
+	}
+
+	/// Whether the process is still running.
+	pub fn is_running(&mut self) -> bool {
+		matches!(self.child.try_wait(), Ok(None))
+	}
+
+	pub async fn call(&self, method: &str, params: jsonrpsee::core::params::ArrayParams) -> Option<serde_json::Value> {
+		self.rpc.request::<serde_json::Value, _>(method, params).await.ok()
+	}
+
+	/// Number of the best block, if the node answers.
+	pub async fn best_number(&self) -> Option<u64> {
+		let header = self.call("chain_getHeader", rpc_params![]).await?;
+		parse_number(&header["number"])
+	}
+
+	/// Number and hash of the finalized block, if the node answers.
+	pub async fn finalized(&self) -> Option<(u64, String)> {
+		let hash = self.call("chain_getFinalizedHead", rpc_params![]).await?;
+		let header = self.call("chain_getHeader", rpc_params![hash.clone()]).await?;
+		Some((parse_number(&header["number"])?, hash.as_str()?.to_string()))
+	}
+
+	/// Hash of the canonical block at `number`.
+	pub async fn block_hash(&self, number: u64) -> Option<String> {
+		let hash = self.call("chain_getBlockHash", rpc_params![number]).await?;
+		hash.as_str().map(str::to_string)
+	}
+
+	/// The last lines of the node's log, for failure messages.
+	pub fn log_tail(&self) -> String {
+		let text = std::fs::read_to_string(&self.log).unwrap_or_default();
+		let lines: Vec<&str> = text.lines().collect();
+		lines[lines.len().saturating_sub(30)..].join("\n")
+	}
+}
+
+impl Drop for Node {
+	fn drop(&mut self) {
+		self.stop();
+	}
+}
+
+fn parse_number(value: &serde_json::Value) -> Option<u64> {
+	u64::from_str_radix(value.as_str()?.trim_start_matches("0x"), 16).ok()
+}
+
+/// Polls `check` every 500 ms until it returns `Some`, or panics with `what` after `timeout`.
+pub async fn wait_for<T, F, Fut>(what: &str, timeout: Duration, mut check: F) -> T
+where
+	F: FnMut() -> Fut,
+	Fut: std::future::Future<Output = Option<T>>,
+{
+	let start = Instant::now();
+	loop {
+		if let Some(value) = check().await {
+			return value;
+		}
+		if start.elapsed() > timeout {
+			panic!("timed out after {timeout:?} waiting for {what}");
+		}
+		tokio::time::sleep(Duration::from_millis(500)).await;
+	}
+}

@@ -1,0 +1,165 @@
+//! # BTTC runtime
+//!
+//! The state-transition function of the BTTC sidechain, compiled to WASM so governance can
+//! upgrade it on a running chain. It carries:
+//! - accounts and the native token BTT (18 decimals) with transaction fees;
+//! - block authoring by the validator set (slot-based; span-restricted authoring follows) and
+//!   GRANDPA finality;
+//! - `Sudo`, whose key is set only by the `dev` and `local` presets: non-dev chains have none.
+//!
+//! Layout: types, [`VERSION`] and the runtime definition live here; pallet configuration in
+//! [`configs`], runtime APIs in [`apis`], genesis presets in [`genesis_config_presets`].
+
+#![cfg_attr(not(feature = "std"), no_std)]
+// `impl_runtime_apis!` and `#[frame_support::runtime]` expand to code with these patterns.
+#![allow(clippy::new_without_default, clippy::unwrap_used)]
+
+#[cfg(feature = "std")]
+include!(concat!(env!("OUT_DIR"), "/wasm_binary.rs"));
+
+extern crate alloc;
+
+pub mod apis;
+pub mod configs;
+pub mod genesis_config_presets;
+
+use alloc::borrow::Cow;
+use sp_runtime::{generic, impl_opaque_keys, traits::BlakeTwo256};
+#[cfg(feature = "std")]
+use sp_version::NativeVersion;
+use sp_version::{runtime_version, RuntimeVersion};
+
+pub use bttc_primitives::{
+	currency::{BTT, EXISTENTIAL_DEPOSIT, MILLI_BTT},
+	time::{MILLISECS_PER_BLOCK, SLOT_DURATION},
+	AccountId, Balance, BlockNumber, Hash, Nonce, Signature,
+};
+pub use frame_system::Call as SystemCall;
+pub use pallet_balances::Call as BalancesCall;
+pub use pallet_timestamp::Call as TimestampCall;
+
+/// Types the node needs without knowing the runtime's call and extension types.
+pub mod opaque {
+	use super::*;
+	pub use sp_runtime::OpaqueExtrinsic as UncheckedExtrinsic;
+
+	/// Block header.
+	pub type Header = generic::Header<BlockNumber, BlakeTwo256>;
+	/// Block with opaque extrinsics.
+	pub type Block = generic::Block<Header, UncheckedExtrinsic>;
+	/// Block id.
+	pub type BlockId = generic::BlockId<Block>;
+}
+
+impl_opaque_keys! {
+	/// The keys a validator's node holds: one for authoring blocks, one for GRANDPA votes.
+	pub struct SessionKeys {
+		pub aura: Aura,
+		pub grandpa: Grandpa,
+	}
+}
+
+/// Version of the runtime. Bump `spec_version` on every change of behaviour so nodes and
+/// tools see the upgrade; bump `transaction_version` when a call's index or shape changes.
+#[runtime_version]
+pub const VERSION: RuntimeVersion = RuntimeVersion {
+	spec_name: Cow::Borrowed("bttc"),
+	impl_name: Cow::Borrowed("bttc-node"),
+	authoring_version: 1,
+	spec_version: 100,
+	impl_version: 1,
+	apis: apis::RUNTIME_API_VERSIONS,
+	transaction_version: 1,
+	system_version: 1,
+};
+
+/// The version of the native runtime, for the node's `--version` and compatibility checks.
+#[cfg(feature = "std")]
+pub fn native_version() -> NativeVersion {
+	NativeVersion { runtime_version: VERSION, can_author_with: Default::default() }
+}
+
+/// Address format of extrinsics.
+pub type Address = sp_runtime::MultiAddress<AccountId, ()>;
+/// Block header.
+pub type Header = generic::Header<BlockNumber, BlakeTwo256>;
+/// Block.
+pub type Block = generic::Block<Header, UncheckedExtrinsic>;
+
+/// The checks every signed transaction goes through.
+pub type TxExtension = (
+	frame_system::CheckNonZeroSender<Runtime>,
+	frame_system::CheckSpecVersion<Runtime>,
+	frame_system::CheckTxVersion<Runtime>,
+	frame_system::CheckGenesis<Runtime>,
+	frame_system::CheckEra<Runtime>,
+	frame_system::CheckNonce<Runtime>,
+	frame_system::CheckWeight<Runtime>,
+	pallet_transaction_payment::ChargeTransactionPayment<Runtime>,
+);
+
+/// Extrinsic as the runtime sees it.
+pub type UncheckedExtrinsic =
+	generic::UncheckedExtrinsic<Address, RuntimeCall, Signature, TxExtension>;
+/// Payload a transaction's signer signs.
+pub type SignedPayload = generic::SignedPayload<RuntimeCall, TxExtension>;
+
+/// Storage migrations run on the next runtime upgrade, beside the pallets' own.
+#[allow(unused_parens)]
+type Migrations = ();
+
+/// Dispatches blocks and extrinsics to the pallets.
+pub type Executive = frame_executive::Executive<
+	Runtime,
+	Block,
+	frame_system::ChainContext<Runtime>,
+	Runtime,
+	AllPalletsWithSystem,
+	Migrations,
+>;
+
+#[frame_support::runtime]
+mod runtime {
+	#[runtime::runtime]
+	#[runtime::derive(
+		RuntimeCall,
+		RuntimeEvent,
+		RuntimeError,
+		RuntimeOrigin,
+		RuntimeFreezeReason,
+		RuntimeHoldReason,
+		RuntimeSlashReason,
+		RuntimeLockId,
+		RuntimeTask,
+		RuntimeViewFunction
+	)]
+	pub struct Runtime;
+
+	// Indices are part of the transaction format: never reuse or renumber one.
+	// 0..=9 chain basics; 10..=19 EVM execution; 20..=29 Delivery (staking, span, checkpoint,
+	// bridge).
+
+	#[runtime::pallet_index(0)]
+	pub type System = frame_system;
+
+	#[runtime::pallet_index(1)]
+	pub type Timestamp = pallet_timestamp;
+
+	#[runtime::pallet_index(2)]
+	pub type Aura = pallet_aura;
+
+	#[runtime::pallet_index(3)]
+	pub type Grandpa = pallet_grandpa;
+
+	#[runtime::pallet_index(4)]
+	pub type Balances = pallet_balances;
+
+	#[runtime::pallet_index(5)]
+	pub type TransactionPayment = pallet_transaction_payment;
+
+	#[runtime::pallet_index(6)]
+	pub type Sudo = pallet_sudo;
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,45 @@
+# Shared by the scripts in this folder: paths, the persistent build directory, setup steps.
+# Source it; do not run it.
+
+REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# Builds live outside the clone so a fresh clone (and CI) reuses the compiled dependencies.
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/bttc/target}"
+# The runtime WASM must not depend on where the clone or cargo's cache sit: chain specs embed
+# it, and `chain-specs/` is checked against a fresh build.
+export WASM_BUILD_RUSTFLAGS="--remap-path-prefix=$REPO_ROOT=/bttc --remap-path-prefix=${CARGO_HOME:-$HOME/.cargo}=/cargo"
+NODE_BIN="$CARGO_TARGET_DIR/debug/bttc-node"
+
+log() { printf '\033[1m==>\033[0m %s\n' "$*" >&2; }
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+# Installs what a build needs, skipping whatever is already there.
+ensure_build_deps() {
+	local missing=()
+	command -v protoc >/dev/null || missing+=(protobuf-compiler)
+	command -v clang >/dev/null || missing+=(clang)
+	dpkg -s libclang-dev >/dev/null 2>&1 || missing+=(libclang-dev)
+	command -v make >/dev/null || missing+=(make)
+	command -v pkg-config >/dev/null || missing+=(pkg-config)
+	command -v curl >/dev/null || missing+=(curl)
+	if ((${#missing[@]})); then
+		log "installing system packages: ${missing[*]}"
+		local sudo=""
+		[ "$(id -u)" -eq 0 ] || sudo="sudo"
+		$sudo apt-get update -qq
+		DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+	fi
+	command -v rustup >/dev/null || die "rustup is required (https://rustup.rs); install it and re-run"
+	# rust-toolchain.toml names the toolchain, its components and the WASM targets; asking
+	# rustup for the active toolchain installs whatever of it is missing.
+	(cd "$REPO_ROOT" && rustup show active-toolchain >/dev/null 2>&1 || rustup toolchain install)
+	(cd "$REPO_ROOT" && rustup target add wasm32-unknown-unknown wasm32v1-none >/dev/null 2>&1 &&
+		rustup component add rust-src >/dev/null 2>&1) || die "could not install the WASM targets"
+}
+
+# Builds bttc-node (debug profile, runtime WASM included), printing the time it took.
+build_node() {
+	log "building bttc-node into $CARGO_TARGET_DIR (a cold build takes a long while on 2 cores)"
+	local start=$SECONDS
+	(cd "$REPO_ROOT" && cargo build --locked -p bttc-node) || die "build failed"
+	log "build finished in $((SECONDS - start)) s"
+}

@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# Sets up what is missing, builds bttc-node and runs a local 4-validator BTTC network
+# (alice, bob, charlie, dave) on loopback. Ctrl-C stops every process it started.
+#
+#   scripts/local-network.sh            keep the chain data of the last run
+#   scripts/local-network.sh --fresh    start from genesis
+#
+# Environment: BTTC_NETWORK_DIR (chain data and logs, default ~/.cache/bttc/network),
+# BTTC_RPC_PORT (first RPC port, default 9944).
+set -euo pipefail
+source "$(dirname "$0")/common.sh"
+
+fresh=0
+for arg in "$@"; do
+	case "$arg" in
+	--fresh) fresh=1 ;;
+	-h | --help) sed -n '2,10p' "$0"; exit 0 ;;
+	*) die "unknown argument '$arg' (try --help)" ;;
+	esac
+done
+
+ensure_build_deps
+build_node
+
+network_dir="${BTTC_NETWORK_DIR:-$HOME/.cache/bttc/network}"
+rpc_base="${BTTC_RPC_PORT:-9944}"
+p2p_base=30333
+prometheus_base=9615
+validators=(alice bob charlie dave)
+if ((fresh)); then
+	log "--fresh: removing $network_dir"
+	rm -rf "$network_dir"
+fi
+mkdir -p "$network_dir/logs"
+
+pids=()
+stop_all() {
+	trap - INT TERM EXIT
+	if ((${#pids[@]})); then
+		log "stopping ${#pids[@]} node(s)"
+		kill "${pids[@]}" 2>/dev/null || true
+		wait "${pids[@]}" 2>/dev/null || true
+	fi
+}
+trap stop_all INT TERM EXIT
+
+# Fixed libp2p identities so every node can name the others as bootnodes.
+declare -a peer_ids
+for i in "${!validators[@]}"; do
+	key_file="$network_dir/${validators[$i]}.node-key"
+	printf '%064x' $((i + 1)) >"$key_file"
+	peer_ids[$i]=$("$NODE_BIN" key inspect-node-key --file "$key_file")
+done
+
+for i in "${!validators[@]}"; do
+	name=${validators[$i]}
+	bootnodes=()
+	for j in "${!validators[@]}"; do
+		((i == j)) || bootnodes+=(--bootnodes "/ip4/127.0.0.1/tcp/$((p2p_base + j))/p2p/${peer_ids[$j]}")
+	done
+	"$NODE_BIN" --chain local --validator "--$name" \
+		--base-path "$network_dir/$name" \
+		--node-key-file "$network_dir/$name.node-key" \
+		--port $((p2p_base + i)) --listen-addr "/ip4/127.0.0.1/tcp/$((p2p_base + i))" \
+		--rpc-port $((rpc_base + i)) --rpc-cors all \
+		--prometheus-port $((prometheus_base + i)) \
+		--no-mdns --no-telemetry --no-hardware-benchmarks \
+		"${bootnodes[@]}" >"$network_dir/logs/$name.log" 2>&1 &
+	pids+=($!)
+done
+
+# Wait until every node answers RPC, then say where everything is.
+for i in "${!validators[@]}"; do
+	for _ in $(seq 1 120); do
+		curl -sf -H 'Content-Type: application/json' \
+			-d '{"jsonrpc":"2.0","id":1,"method":"system_health","params":[]}' \
+			"http://127.0.0.1:$((rpc_base + i))" >/dev/null && break
+		kill -0 "${pids[$i]}" 2>/dev/null || die "${validators[$i]} exited; see $network_dir/logs/${validators[$i]}.log"
+		sleep 0.5
+	done
+done
+
+echo
+echo "BTTC local network: 4 validators, 2 s blocks, GRANDPA finality"
+for i in "${!validators[@]}"; do
+	printf '  %-8s RPC ws/http://127.0.0.1:%d  p2p %d  metrics http://127.0.0.1:%d/metrics\n' \
+		"${validators[$i]}" $((rpc_base + i)) $((p2p_base + i)) $((prometheus_base + i))
+done
+echo "  logs:  $network_dir/logs/<name>.log"
+echo "  data:  $network_dir/<name>  (kept across runs; --fresh starts over)"
+echo "Press Ctrl-C to stop."
+echo
+
+# Report progress every 10 s; exit (and stop the rest) if a node dies.
+while true; do
+	for i in "${!validators[@]}"; do
+		kill -0 "${pids[$i]}" 2>/dev/null || die "${validators[$i]} exited; see $network_dir/logs/${validators[$i]}.log"
+	done
+	status=$(grep -h "Idle\|Syncing" "$network_dir/logs/alice.log" | tail -n 1 | sed 's/.*💤 //; s/.*⚙️ //' || true)
+	[ -n "$status" ] && log "alice: $status"
+	sleep 10
+done

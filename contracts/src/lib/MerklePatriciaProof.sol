@@ -46,22 +46,9 @@ library MerklePatriciaProof {
                 if (!ok) return false; // empty slot: key absent
                 expected = ref;
             } else if (node.length == 2) {
-                bytes memory encodedPath = node[0].toBytes();
-                if (encodedPath.length == 0) return false;
-                uint8 flag = uint8(encodedPath[0]) >> 4;
-                if (flag > 3) return false;
-                bool isLeaf = flag >= 2;
-                bool odd = (flag & 1) == 1;
-                if (!odd && (uint8(encodedPath[0]) & 0x0f) != 0) return false;
-                uint256 segLen = (encodedPath.length - 1) * 2 + (odd ? 1 : 0);
-                if (keyPos + segLen > keyLen) return false;
-                for (uint256 j = 0; j < segLen; j++) {
-                    // nibble j of the segment: skip the flag nibble (and the pad nibble when even)
-                    uint256 pos = odd ? j + 1 : j + 2;
-                    uint8 segNibble = _nibbleOf(encodedPath, pos);
-                    if (segNibble != _nibble(path, keyPos + j)) return false;
-                }
-                keyPos += segLen;
+                (bool matched, uint256 newPos, bool isLeaf) = _matchSegment(node[0].toBytes(), path, keyPos, keyLen);
+                if (!matched) return false;
+                keyPos = newPos;
                 if (isLeaf) {
                     if (keyPos != keyLen) return false;
                     return !node[1].isList() && node[1].payloadHash() == valueHash;
@@ -74,6 +61,29 @@ library MerklePatriciaProof {
             }
         }
         return false; // ran out of nodes before reaching the value
+    }
+
+    /// @dev Matches the hex-prefix encoded segment of a leaf or extension node against the key
+    /// from nibble `keyPos`. Returns whether it matched, the new position, and whether it is a leaf.
+    function _matchSegment(bytes memory encodedPath, bytes memory path, uint256 keyPos, uint256 keyLen)
+        private
+        pure
+        returns (bool, uint256, bool)
+    {
+        if (encodedPath.length == 0) return (false, 0, false);
+        uint8 first = uint8(encodedPath[0]);
+        uint8 flag = first >> 4;
+        if (flag > 3) return (false, 0, false);
+        bool odd = (flag & 1) == 1;
+        if (!odd && (first & 0x0f) != 0) return (false, 0, false);
+        uint256 segLen = (encodedPath.length - 1) * 2 + (odd ? 1 : 0);
+        if (keyPos + segLen > keyLen) return (false, 0, false);
+        // nibble j of the segment sits after the flag nibble (and the pad nibble when even)
+        uint256 skip = odd ? 1 : 2;
+        for (uint256 j = 0; j < segLen; j++) {
+            if (_nibbleOf(encodedPath, j + skip) != _nibble(path, keyPos + j)) return (false, 0, false);
+        }
+        return (true, keyPos + segLen, flag >= 2);
     }
 
     /// @dev Nibble `i` of the key inside `path` (which starts with the 0x00 flag byte).

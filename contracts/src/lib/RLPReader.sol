@@ -25,6 +25,19 @@ library RLPReader {
         item = Item(data.length, ptr);
     }
 
+    /// @notice The single item that fills `data` from byte `offset` to the end.
+    function toItemAt(bytes memory data, uint256 offset) internal pure returns (Item memory item) {
+        if (offset >= data.length) revert RLPMalformed();
+        uint256 ptr;
+        assembly {
+            ptr := add(add(data, 0x20), offset)
+        }
+        uint256 len = data.length - offset;
+        (uint256 o, uint256 payloadLen) = _decodeLength(ptr, len);
+        if (o + payloadLen != len) revert RLPMalformed();
+        item = Item(len, ptr);
+    }
+
     function isList(Item memory item) internal pure returns (bool) {
         if (item.len == 0) return false;
         uint8 b0;

@@ -168,11 +168,27 @@ contract RootChainTest is BaseTest {
         rootChain.submitCheckpoint(data, _signSorted(_digest(data), ks));
     }
 
-    function test_rejectsUnknownProposer() public {
+    function test_inactiveProposerGetsNoBonus() public {
+        vm.startPrank(governance);
+        token.approve(address(stakeManager), 1000 ether);
+        stakeManager.fundRewards(1000 ether);
+        stakeManager.updateRewardParams(100 ether, 10, 10);
+        vm.stopPrank();
+        // proposed by a key that is not (or no longer) a validator: accepted, no bonus, the whole
+        // reward is shared by stake
         bytes memory data = _checkpointData(vm.addr(0xBAD), 0, 9, keccak256("r"));
-        bytes memory sigs = _signSorted(_digest(data), _allKeys());
-        vm.expectRevert(StakeManager.InvalidProposer.selector);
-        rootChain.submitCheckpoint(data, sigs);
+        rootChain.submitCheckpoint(data, _signSorted(_digest(data), _allKeys()));
+        for (uint256 id = 1; id <= 4; id++) {
+            (uint256 r,) = stakeManager.pendingRewards(id);
+            assertApproxEqAbs(r, 25 ether, 1e6);
+        }
+        // an active proposer gets 10 % on top of its share of the other 90 %
+        _submitCheckpoint(10, keccak256("r2"), _allKeys());
+        (uint256 r1,) = stakeManager.pendingRewards(1);
+        uint256 proposerId = stakeManager.signerToValidator(vm.addr(0x1001));
+        (uint256 rp,) = stakeManager.pendingRewards(proposerId);
+        assertApproxEqAbs(rp, 25 ether + 10 ether + 22.5 ether, 1e6);
+        assertTrue(r1 > 0);
     }
 
     function test_firstBlockOfStream() public {

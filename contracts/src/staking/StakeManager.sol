@@ -61,7 +61,6 @@ contract StakeManager is Ownable, ReentrancyGuard, CheckpointSignatures, ICheckp
     error ClaimTooEarly(uint256 claimableAtEpoch);
     error SignerUpdateTooSoon(uint256 allowedAtEpoch);
     error NotEnoughStakeSigned(uint256 signedPower, uint256 requiredPower);
-    error InvalidProposer();
     error InvalidParameter();
     error InsufficientUnbonding();
     error ZeroAddress();
@@ -370,18 +369,20 @@ contract StakeManager is Ownable, ReentrancyGuard, CheckpointSignatures, ICheckp
         uint256 signed = _signedPower(digest, sigs);
         if (!_hasSuperMajority(signed, total)) revert NotEnoughStakeSigned(signed, (total * 2) / 3 + 1);
 
-        uint256 proposerId = signerToValidator[proposer];
-        Validator storage p = _validators[proposerId];
-        if (proposerId == 0 || p.status != Status.Active) revert InvalidProposer();
-
         uint256 interval = blockInterval < checkpointBlockInterval ? blockInterval : checkpointBlockInterval;
         reward = (checkpointReward * interval * signed) / (checkpointBlockInterval * total);
         uint256 pool = rewardPool;
         if (reward > pool) reward = pool;
-        uint256 bonus = (reward * proposerBonus) / 100;
+        uint256 bonus = 0;
         if (reward > 0) {
             rewardPool = pool - reward;
-            p.reward += bonus;
+            // the proposer bonus goes to the proposer's validator if it is still active (it may
+            // have unstaked since it proposed; the checkpoint stays valid, the bonus is shared)
+            Validator storage p = _validators[signerToValidator[proposer]];
+            if (p.status == Status.Active) {
+                bonus = (reward * proposerBonus) / 100;
+                p.reward += bonus;
+            }
             rewardPerStake += ((reward - bonus) * REWARD_PRECISION) / total;
         }
         uint256 epoch = currentEpoch + 1;

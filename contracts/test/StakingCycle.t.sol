@@ -206,6 +206,30 @@ contract StakingCycleTest is BaseTest {
         _assertSolvent();
     }
 
+    function test_rejectsClaimBeforeDelay() public {
+        _stake4();
+        vm.prank(validatorOwners[3]);
+        stakeManager.unstake(4);
+        uint256 claimableAt = stakeManager.currentEpoch() + stakeManager.dynasty();
+        uint256[] memory rest = new uint256[](3);
+        rest[0] = 0xA11CE;
+        rest[1] = 0xB0B;
+        rest[2] = 0xC4A5;
+        // one epoch short of the delay
+        for (uint256 i = 0; i + 1 < stakeManager.dynasty(); i++) _submitCheckpoint(64, keccak256(abi.encode(i)), rest);
+        vm.prank(validatorOwners[3]);
+        vm.expectRevert(abi.encodeWithSelector(StakeManager.ClaimTooEarly.selector, claimableAt));
+        stakeManager.unstakeClaim(4);
+        // someone else cannot claim it
+        vm.expectRevert(StakeManager.NotValidatorOwner.selector);
+        stakeManager.unstakeClaim(4);
+        _submitCheckpoint(64, keccak256("last"), rest);
+        uint256 before = token.balanceOf(validatorOwners[3]);
+        vm.prank(validatorOwners[3]);
+        stakeManager.unstakeClaim(4);
+        assertEq(token.balanceOf(validatorOwners[3]) - before, STAKE);
+    }
+
     function test_delegatorRestakeAndValidatorRestake() public {
         _stake4();
         ValidatorShare share = ValidatorShare(stakeManager.getValidator(1).contractAddress);

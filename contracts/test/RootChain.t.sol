@@ -44,7 +44,8 @@ contract RootChainTest is BaseTest {
         assertEq(end, 255);
         assertEq(createdAt, block.timestamp);
         assertEq(proposer, vm.addr(0x1001));
-        assertEq(rootChain.getHeaderBlock(1).accountHash, keccak256("accounts"));
+        assertEq(rootChain.lastAccountHash(), keccak256("accounts"));
+        assertEq(rootChain.getHeaderBlock(1).proposer, vm.addr(0x1001));
         assertEq(rootChain.getLastChildBlock(), 255);
         assertEq(rootChain.nextStartBlock(), 256);
         assertEq(rootChain.checkpointDigest(data), _digest(data));

@@ -16,13 +16,13 @@ import {IRootChain} from "../interfaces/IRootChain.sol";
 ///      sigs = concatenated 65-byte r ‖ s ‖ v signatures, signers sorted ascending.
 /// Header block ids are 1, 2, 3, ... (currentHeaderBlock() is the last one, 0 before any).
 contract RootChain is IRootChain {
+    /// @dev three storage slots: root | proposer, start, end | createdAt
     struct HeaderBlock {
         bytes32 root;
-        bytes32 accountHash;
-        uint64 start;
-        uint64 end;
-        uint64 createdAt;
         address proposer;
+        uint48 start;
+        uint48 end;
+        uint64 createdAt;
     }
 
     error WrongChildChain(uint256 expected, uint256 got);
@@ -45,6 +45,8 @@ contract RootChain is IRootChain {
     uint256 public immutable firstBlock;
 
     uint256 public currentHeaderBlock;
+    /// @notice account (fee) state root of the last checkpoint
+    bytes32 public lastAccountHash;
     mapping(uint256 => HeaderBlock) internal _headerBlocks;
 
     constructor(ICheckpointValidatorSet validatorSet_, uint256 childChainId_, uint256 firstBlock_) {
@@ -69,19 +71,19 @@ contract RootChain is IRootChain {
         if (chainId != childChainId) revert WrongChildChain(childChainId, chainId);
         uint256 expectedStart = nextStartBlock();
         if (start != expectedStart) revert WrongStartBlock(expectedStart, start);
-        if (end < start || end > type(uint64).max) revert InvalidRange();
+        if (end < start || end > type(uint48).max) revert InvalidRange();
 
         id = currentHeaderBlock + 1;
         currentHeaderBlock = id;
         h = HeaderBlock({
             root: rootHash,
-            accountHash: accountHash,
-            start: uint64(start),
-            end: uint64(end),
-            createdAt: uint64(block.timestamp),
-            proposer: proposer
+            proposer: proposer,
+            start: uint48(start),
+            end: uint48(end),
+            createdAt: uint64(block.timestamp)
         });
         _headerBlocks[id] = h;
+        lastAccountHash = accountHash;
     }
 
     /// @notice The first block the next checkpoint must start at.

@@ -296,6 +296,7 @@ contract StakeManager is Ownable, ReentrancyGuard, CheckpointSignatures, ICheckp
     /// @notice Take `amount` from `delegator` (who approved this contract) for delegation.
     function delegationDeposit(uint256 validatorId, uint256 amount, address delegator)
         external
+        nonReentrant
         onlyShareContract(validatorId)
     {
         token.safeTransferFrom(delegator, address(this), amount);
@@ -303,7 +304,11 @@ contract StakeManager is Ownable, ReentrancyGuard, CheckpointSignatures, ICheckp
 
     /// @notice Delegated stake changed by `amount` (positive: bought, negative: sold and now
     /// unbonding). Changes the validator's power while it is active.
-    function updateValidatorState(uint256 validatorId, int256 amount) external onlyShareContract(validatorId) {
+    function updateValidatorState(uint256 validatorId, int256 amount)
+        external
+        nonReentrant
+        onlyShareContract(validatorId)
+    {
         Validator storage v = _validators[validatorId];
         _updateRewards(v);
         bool active = v.status == Status.Active;

@@ -6,7 +6,7 @@ source "$(dirname "$0")/common.sh"
 ensure_build_deps
 build_node
 for chain in dev local testnet; do
-	"$NODE_BIN" build-spec --chain "$chain" 2>/dev/null >"$REPO_ROOT/chain-specs/$chain.json.tmp"
+	"$NODE_BIN" build-spec --chain "$chain" --disable-default-bootnode 2>/dev/null >"$REPO_ROOT/chain-specs/$chain.json.tmp"
 	mv "$REPO_ROOT/chain-specs/$chain.json.tmp" "$REPO_ROOT/chain-specs/$chain.json"
 	log "wrote chain-specs/$chain.json"
 done

@@ -61,10 +61,10 @@ for i in "${!validators[@]}"; do
 	"$NODE_BIN" --chain local --validator "--$name" \
 		--base-path "$network_dir/$name" \
 		--node-key-file "$network_dir/$name.node-key" \
-		--port $((p2p_base + i)) --listen-addr "/ip4/127.0.0.1/tcp/$((p2p_base + i))" \
+		--listen-addr "/ip4/127.0.0.1/tcp/$((p2p_base + i))" \
 		--rpc-port $((rpc_base + i)) --rpc-cors all \
 		--prometheus-port $((prometheus_base + i)) \
-		--no-mdns --no-telemetry --no-hardware-benchmarks \
+		--no-mdns --no-telemetry \
 		"${bootnodes[@]}" >"$network_dir/logs/$name.log" 2>&1 &
 	pids+=($!)
 done

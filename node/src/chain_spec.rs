@@ -6,6 +6,7 @@ use bttc_runtime::{
 	WASM_BINARY,
 };
 use sc_service::ChainType;
+use sp_maybe_compressed_blob::CODE_BLOB_BOMB_LIMIT;
 
 /// A chain spec of this node.
 pub type ChainSpec = sc_service::GenericChainSpec;
@@ -33,7 +34,11 @@ fn from_preset(
 		 start the node with --chain <spec.json> instead"
 			.to_string()
 	})?;
-	Ok(ChainSpec::builder(wasm, None)
+	// Chain specs carry the runtime zstd-compressed, as production runtimes ship; the client
+	// decompresses it. (A debug build of the node embeds the uncompressed WASM.)
+	let code = sp_maybe_compressed_blob::compress_strongly(wasm, CODE_BLOB_BOMB_LIMIT)
+		.ok_or_else(|| "the runtime WASM is too large to compress".to_string())?;
+	Ok(ChainSpec::builder(&code, None)
 		.with_name(name)
 		.with_id(id)
 		.with_protocol_id(id)
@@ -46,13 +51,21 @@ fn from_preset(
 /// Loads the chain spec named by `--chain`: a built-in name or a JSON file.
 pub fn load(id: &str) -> Result<Box<dyn sc_service::ChainSpec>, String> {
 	Ok(match id {
-		"dev" => Box::new(from_preset("BTTC Development", "bttc_dev", ChainType::Development, DEV_PRESET)?),
-		"" | "local" => {
-			Box::new(from_preset("BTTC Local Testnet", "bttc_local", ChainType::Local, LOCAL_PRESET)?)
-		},
+		"dev" => Box::new(from_preset(
+			"BTTC Development",
+			"bttc_dev",
+			ChainType::Development,
+			DEV_PRESET,
+		)?),
+		"" | "local" => Box::new(from_preset(
+			"BTTC Local Testnet",
+			"bttc_local",
+			ChainType::Local,
+			LOCAL_PRESET,
+		)?),
 		"testnet" => {
 			Box::new(from_preset("BTTC Testnet", "bttc_testnet", ChainType::Live, TESTNET_PRESET)?)
-		},
+		}
 		path => {
 			let path = std::path::PathBuf::from(path);
 			if !path.exists() {
@@ -65,6 +78,6 @@ pub fn load(id: &str) -> Result<Box<dyn sc_service::ChainSpec>, String> {
 			Box::new(ChainSpec::from_json_file(path.clone()).map_err(|e| {
 				format!("chain spec `{}` is not a valid chain spec: {e}", path.display())
 			})?)
-		},
+		}
 	})
 }

@@ -52,7 +52,10 @@ fn malformed_chain_spec_is_rejected_with_a_one_line_error() {
 fn runtime_presets_are_listed() {
 	let out = run(&["list-presets"]);
 	assert!(out.status.success());
-	assert_eq!(String::from_utf8_lossy(&out.stdout).lines().collect::<Vec<_>>(), ["dev", "local", "testnet"]);
+	assert_eq!(
+		String::from_utf8_lossy(&out.stdout).lines().collect::<Vec<_>>(),
+		["dev", "local", "testnet"]
+	);
 }
 
 #[test]

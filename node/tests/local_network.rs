@@ -24,7 +24,10 @@ async fn assert_same_block(nodes: &[&Node], number: u64) {
 		hashes.push((node.spec.name, node.block_hash(number).await.expect("node answers")));
 	}
 	let first = &hashes[0].1;
-	assert!(hashes.iter().all(|(_, h)| h == first), "nodes disagree on block #{number}: {hashes:?}");
+	assert!(
+		hashes.iter().all(|(_, h)| h == first),
+		"nodes disagree on block #{number}: {hashes:?}"
+	);
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -47,20 +47,17 @@ mod presets {
 				for (k, v) in p {
 					json_merge(b.entry(k).or_insert(serde_json::Value::Null), v);
 				}
-			},
+			}
 			(b, p) => *b = p,
 		}
 	}
 
 	#[test]
 	fn every_preset_builds_and_is_listed() {
-		let names: Vec<String> = preset_names()
-			.into_iter()
-			.map(|p| String::from_utf8(p.as_ref().to_vec()).unwrap())
-			.collect();
+		let names = preset_names();
 		assert_eq!(names, vec!["dev", "local", "testnet"]);
-		for name in names {
-			build(&name);
+		for name in &names {
+			build(name);
 		}
 		assert!(get_preset(&PresetId::from("no-such-preset")).is_none());
 	}

@@ -26,8 +26,11 @@ pub struct TempDir(pub PathBuf);
 
 impl TempDir {
 	pub fn new(name: &str) -> Self {
-		let path = std::env::temp_dir()
-			.join(format!("bttc-test-{name}-{}-{}", std::process::id(), unique()));
+		let path = std::env::temp_dir().join(format!(
+			"bttc-test-{name}-{}-{}",
+			std::process::id(),
+			unique()
+		));
 		let _ = std::fs::remove_dir_all(&path);
 		std::fs::create_dir_all(&path).unwrap();
 		Self(path)
@@ -36,7 +39,12 @@ impl TempDir {
 
 impl Drop for TempDir {
 	fn drop(&mut self) {
-		let _ = std::fs::remove_dir_all(&self.0);
+		// Keep the evidence (node logs, databases) of a failed test.
+		if std::thread::panicking() {
+			eprintln!("kept for inspection: {}", self.0.display());
+		} else {
+			let _ = std::fs::remove_dir_all(&self.0);
+		}
 	}
 }
 
@@ -118,21 +126,29 @@ impl Node {
 			.arg(format!("--{}", spec.name))
 			.arg("--base-path")
 			.arg(&spec.base_path)
-			.args(["--port", &spec.p2p_port.to_string()])
 			.args(["--rpc-port", &spec.rpc_port.to_string()])
 			.args(["--node-key", &spec.node_key])
-			.args(["--no-prometheus", "--no-telemetry", "--no-mdns", "--no-hardware-benchmarks"])
+			.args(["--no-prometheus", "--no-telemetry", "--no-mdns"])
 			.args(["--listen-addr", &format!("/ip4/127.0.0.1/tcp/{}", spec.p2p_port)])
 			.args(["--log", "info"]);
 		for peer in peers.iter().filter(|p| p.name != spec.name) {
 			cmd.args(["--bootnodes", &peer.multiaddr()]);
 		}
-		let child = cmd
+		let mut child = cmd
 			.stdin(Stdio::null())
 			.stdout(log_file.try_clone().unwrap())
 			.stderr(log_file)
 			.spawn()
 			.unwrap();
+		// A rejected command line exits at once: fail here with the reason, not in a time-out.
+		std::thread::sleep(Duration::from_millis(500));
+		if let Ok(Some(status)) = child.try_wait() {
+			panic!(
+				"{} exited at start ({status}):\n{}",
+				spec.name,
+				std::fs::read_to_string(&log).unwrap_or_default()
+			);
+		}
 		let rpc = HttpClientBuilder::default()
 			.request_timeout(Duration::from_secs(10))
 			.build(spec.rpc_url())
@@ -155,7 +171,11 @@ impl Node {
 		matches!(self.child.try_wait(), Ok(None))
 	}
 
-	pub async fn call(&self, method: &str, params: jsonrpsee::core::params::ArrayParams) -> Option<serde_json::Value> {
+	pub async fn call(
+		&self,
+		method: &str,
+		params: jsonrpsee::core::params::ArrayParams,
+	) -> Option<serde_json::Value> {
 		self.rpc.request::<serde_json::Value, _>(method, params).await.ok()
 	}
 

@@ -4,10 +4,28 @@
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # Builds live outside the clone so a fresh clone (and CI) reuses the compiled dependencies.
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/bttc/target}"
-# The runtime WASM must not depend on where the clone or cargo's cache sit: chain specs embed
-# it, and `chain-specs/` is checked against a fresh build.
-export WASM_BUILD_RUSTFLAGS="--remap-path-prefix=$REPO_ROOT=/bttc --remap-path-prefix=${CARGO_HOME:-$HOME/.cargo}=/cargo"
+# The runtime WASM must be the same bytes whichever folder the clone sits in: chain specs
+# embed it, and `chain-specs/` is checked against a fresh build. Rust derives symbol hashes
+# from a path crate's location, so every build goes through one fixed path, a symlink to
+# this clone (the way srtool builds in a fixed /build), and paths in panic messages are
+# remapped.
+BUILD_ROOT="${BTTC_BUILD_ROOT:-$HOME/.cache/bttc/src}"
+mkdir -p "$(dirname "$BUILD_ROOT")"
+if [ -e "$BUILD_ROOT" ] && [ ! -L "$BUILD_ROOT" ]; then
+	echo "error: $BUILD_ROOT exists and is not a symlink; move it away" >&2
+	exit 1
+fi
+ln -sfn "$REPO_ROOT" "$BUILD_ROOT"
+export WASM_BUILD_WORKSPACE_HINT="$BUILD_ROOT"
+export WASM_BUILD_RUSTFLAGS="--remap-path-prefix=$BUILD_ROOT=/bttc --remap-path-prefix=${CARGO_HOME:-$HOME/.cargo}=/cargo"
 NODE_BIN="$CARGO_TARGET_DIR/debug/bttc-node"
+
+# `cargo SUBCOMMAND ...` run on the workspace through $BUILD_ROOT.
+bcargo() {
+	local subcommand=$1
+	shift
+	cargo "$subcommand" --manifest-path "$BUILD_ROOT/Cargo.toml" "$@"
+}
 
 log() { printf '\033[1m==>\033[0m %s\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
@@ -40,6 +58,6 @@ ensure_build_deps() {
 build_node() {
 	log "building bttc-node into $CARGO_TARGET_DIR (a cold build takes a long while on 2 cores)"
 	local start=$SECONDS
-	(cd "$REPO_ROOT" && cargo build --locked -p bttc-node) || die "build failed"
+	(cd "$REPO_ROOT" && bcargo build --locked -p bttc-node) || die "build failed"
 	log "build finished in $((SECONDS - start)) s"
 }

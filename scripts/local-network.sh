@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
-# Sets up what is missing, builds bttc-node and runs a local 4-validator BTTC network
-# (alice, bob, charlie, dave) on loopback. Ctrl-C stops every process it started.
+# Sets up what is missing, builds bttc-node and runs a local BTTC network on loopback:
+#   - an embedded root chain: anvil (a real Ethereum node, standing in for TRON/BSC/Ethereum)
+#     with the BTTC root-chain contracts deployed and the dev validators staked;
+#   - 4 sidechain validators (alice, bob, charlie, dave).
+# Ctrl-C stops every process it started.
 #
-#   scripts/local-network.sh            keep the chain data of the last run
+#   scripts/local-network.sh            keep the sidechain data of the last run
 #   scripts/local-network.sh --fresh    start from genesis
 #
 # Environment: BTTC_NETWORK_DIR (chain data and logs, default ~/.cache/bttc/network),
-# BTTC_RPC_PORT (first RPC port, default 9944).
+# BTTC_RPC_PORT (first sidechain RPC port, default 9944), BTTC_ROOT_RPC_PORT (anvil, 8645).
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 
@@ -14,7 +17,7 @@ fresh=0
 for arg in "$@"; do
 	case "$arg" in
 	--fresh) fresh=1 ;;
-	-h | --help) sed -n '2,10p' "$0"; exit 0 ;;
+	-h | --help) sed -n '2,13p' "$0"; exit 0 ;;
 	*) die "unknown argument '$arg' (try --help)" ;;
 	esac
 done
@@ -24,6 +27,7 @@ build_node
 
 network_dir="${BTTC_NETWORK_DIR:-$HOME/.cache/bttc/network}"
 rpc_base="${BTTC_RPC_PORT:-9944}"
+root_rpc_port="${BTTC_ROOT_RPC_PORT:-8645}"
 p2p_base=30333
 prometheus_base=9615
 validators=(alice bob charlie dave)
@@ -33,7 +37,8 @@ if ((fresh)); then
 fi
 mkdir -p "$network_dir/logs"
 
-pids=()
+pids=()      # every process this script started
+node_pids=() # the validators, in the order of $validators
 stop_all() {
 	trap - INT TERM EXIT
 	if ((${#pids[@]})); then
@@ -43,6 +48,27 @@ stop_all() {
 	fi
 }
 trap stop_all INT TERM EXIT
+
+# The root chain: a fresh anvil each run (its state is not kept), contracts deployed on it.
+log "installing the root-chain toolchain (npm) if missing"
+(cd "$REPO_ROOT/contracts" && { [ -d node_modules/ethers ] ||
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error </dev/null; }) ||
+	die "npm ci in contracts/ failed"
+anvil_bin="$REPO_ROOT/contracts/node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil"
+[ -x "$anvil_bin" ] || die "anvil is missing: run 'npm ci' in contracts/"
+"$anvil_bin" --host 127.0.0.1 --port "$root_rpc_port" --chain-id 31337 --block-time 1 \
+	>"$network_dir/logs/root-chain-anvil.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 1 60); do
+	curl -sf -H 'Content-Type: application/json' \
+		-d '{"jsonrpc":"2.0","id":1,"method":"eth_chainId","params":[]}' \
+		"http://127.0.0.1:$root_rpc_port" >/dev/null && break
+	sleep 0.5
+done
+log "deploying the root-chain contracts to anvil"
+"$REPO_ROOT/scripts/deploy-contracts.sh" "http://127.0.0.1:$root_rpc_port" \
+	"$network_dir/root-chain.json" >"$network_dir/logs/root-chain-deploy.log" 2>&1 ||
+	die "contract deployment failed; see $network_dir/logs/root-chain-deploy.log"
 
 # Fixed libp2p identities so every node can name the others as bootnodes.
 declare -a peer_ids
@@ -67,6 +93,7 @@ for i in "${!validators[@]}"; do
 		--no-mdns --no-telemetry \
 		"${bootnodes[@]}" >"$network_dir/logs/$name.log" 2>&1 &
 	pids+=($!)
+	node_pids+=($!)
 done
 
 # Wait until every node answers RPC, then say where everything is.
@@ -75,7 +102,7 @@ for i in "${!validators[@]}"; do
 		curl -sf -H 'Content-Type: application/json' \
 			-d '{"jsonrpc":"2.0","id":1,"method":"system_health","params":[]}' \
 			"http://127.0.0.1:$((rpc_base + i))" >/dev/null && break
-		kill -0 "${pids[$i]}" 2>/dev/null || die "${validators[$i]} exited; see $network_dir/logs/${validators[$i]}.log"
+		kill -0 "${node_pids[$i]}" 2>/dev/null || die "${validators[$i]} exited; see $network_dir/logs/${validators[$i]}.log"
 		sleep 0.5
 	done
 done
@@ -86,15 +113,18 @@ for i in "${!validators[@]}"; do
 	printf '  %-8s RPC ws/http://127.0.0.1:%d  p2p %d  metrics http://127.0.0.1:%d/metrics\n' \
 		"${validators[$i]}" $((rpc_base + i)) $((p2p_base + i)) $((prometheus_base + i))
 done
+echo "  root chain (anvil, chain id 31337): http://127.0.0.1:$root_rpc_port"
+echo "    contract addresses: $network_dir/root-chain.json"
 echo "  logs:  $network_dir/logs/<name>.log"
+echo "  (rpc endpoints also serve WebSocket: ws://127.0.0.1:$rpc_base)"
 echo "  data:  $network_dir/<name>  (kept across runs; --fresh starts over)"
 echo "Press Ctrl-C to stop."
 echo
 
-# Report progress every 10 s; exit (and stop the rest) if a node dies.
+# Report progress every 10 s; exit (and stop the rest) if a process dies.
 while true; do
-	for i in "${!validators[@]}"; do
-		kill -0 "${pids[$i]}" 2>/dev/null || die "${validators[$i]} exited; see $network_dir/logs/${validators[$i]}.log"
+	for pid in "${pids[@]}"; do
+		kill -0 "$pid" 2>/dev/null || die "a process of the network exited; see $network_dir/logs/"
 	done
 	status=$(grep -h "Idle\|Syncing" "$network_dir/logs/alice.log" | tail -n 1 | sed 's/.*💤 //; s/.*⚙️ //' || true)
 	[ -n "$status" ] && log "alice: $status"

@@ -16,7 +16,7 @@ cargo fmt --all -- --check || die "code is not formatted: run 'cargo fmt --all'"
 build_node
 
 log "running Rust tests"
-cargo test --locked --workspace || die "Rust tests failed"
+bcargo test --locked --workspace || die "Rust tests failed"
 
 if [ -x "$REPO_ROOT/scripts/test-contracts.sh" ]; then
 	log "running root-chain contract tests"

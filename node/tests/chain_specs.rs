@@ -26,7 +26,9 @@ fn committed_chain_specs_match_the_runtime_presets() {
 		let on_disk: serde_json::Value = serde_json::from_str(&text).unwrap();
 		assert!(
 			fresh == on_disk,
-			"chain-specs/{name}.json is stale: run scripts/generate-chain-specs.sh and commit it"
+			"chain-specs/{name}.json differs from the runtime presets: run \
+			 scripts/generate-chain-specs.sh and commit the result (build through the scripts: \
+			 the runtime WASM is reproducible only from their fixed build path)"
 		);
 	}
 }

@@ -65,7 +65,7 @@ pub mod types;
 pub mod weights;
 
 pub use bttc_primitives::span::SpanParams;
-pub use types::{StoredSpan, ValidatorSetProvider};
+pub use types::{EqualStake, StoredSpan, ValidatorSetProvider};
 pub use weights::WeightInfo;
 
 /// Log target of this pallet.

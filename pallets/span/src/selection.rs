@@ -158,6 +158,7 @@ fn draw(seed: [u8; 32], weighted: &Weighted, count: u32) -> Vec<ValidatorIndex> 
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
 	use super::*;
 

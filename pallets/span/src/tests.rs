@@ -1,10 +1,12 @@
 //! Unit tests of the span pallet. Every test that touches storage ends with the pallet's
 //! `try_state` invariants (`mock::test`), and `run_to_block` checks them after every block.
 
+#![allow(clippy::unwrap_used)]
+
 use crate::{
 	mock::*,
 	selection::select_producers,
-	types::{validate_params, ParamsError, StoredSpan},
+	types::{validate_params, EqualStake, ParamsError, StoredSpan, ValidatorSetProvider},
 	CurrentSpanId, Error, Event, OldestSpanId, Params, Spans,
 };
 use bttc_primitives::span::{SpanParams, SpanValidator, GENESIS_SPAN_SEED};
@@ -494,4 +496,15 @@ fn try_state_detects_broken_invariants() {
 		Spans::<Test>::insert(2, wrong_id);
 		assert!(Span::do_try_state().is_err(), "gap / wrong id");
 	});
+}
+
+#[test]
+fn equal_stake_adapter_gives_every_key_stake_one() {
+	frame_support::parameter_types! {
+		pub Keys: Vec<u64> = vec![7, 9];
+	}
+	assert_eq!(
+		<EqualStake<Keys> as ValidatorSetProvider<u64, u64>>::active_validators(),
+		vec![(7, 1, 7), (9, 1, 9)]
+	);
 }

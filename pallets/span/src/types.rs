@@ -8,7 +8,8 @@ use bttc_primitives::{
 };
 use codec::{Decode, Encode, MaxEncodedLen};
 use frame_support::{
-	pallet_prelude::BoundedVec, CloneNoBound, DebugNoBound, EqNoBound, PartialEqNoBound,
+	pallet_prelude::{BoundedVec, Get},
+	CloneNoBound, DebugNoBound, EqNoBound, PartialEqNoBound,
 };
 use scale_info::TypeInfo;
 
@@ -23,9 +24,21 @@ pub trait ValidatorSetProvider<ValidatorId, AuthorityId> {
 	fn active_validators() -> Vec<(ValidatorId, Stake, AuthorityId)>;
 
 	/// Benchmarks only: make [`Self::active_validators`] return `count` distinct validators
-	/// with stake > 0.
+	/// with stake > 0, if the source can be driven from a benchmark (no-op by default).
 	#[cfg(feature = "runtime-benchmarks")]
-	fn set_validators_for_benchmark(count: u32);
+	fn set_validators_for_benchmark(_count: u32) {}
+}
+
+/// Adapter for a chain without stake yet: every key of `Keys` (e.g. the genesis Aura
+/// authorities) is a validator with stake 1 whose id is its key.
+pub struct EqualStake<Keys>(core::marker::PhantomData<Keys>);
+
+impl<AuthorityId: Clone, Keys: Get<Vec<AuthorityId>>> ValidatorSetProvider<AuthorityId, AuthorityId>
+	for EqualStake<Keys>
+{
+	fn active_validators() -> Vec<(AuthorityId, Stake, AuthorityId)> {
+		Keys::get().into_iter().map(|key| (key.clone(), 1, key)).collect()
+	}
 }
 
 /// A validator entry of a stored span.

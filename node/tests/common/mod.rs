@@ -131,6 +131,10 @@ impl Node {
 			.args(["--no-prometheus", "--no-telemetry", "--no-mdns"])
 			.args(["--listen-addr", &format!("/ip4/127.0.0.1/tcp/{}", spec.p2p_port)])
 			.args(["--log", "info"]);
+		if peers.is_empty() {
+			// Alone, a validator would wait for peers before authoring.
+			cmd.arg("--force-authoring");
+		}
 		for peer in peers.iter().filter(|p| p.name != spec.name) {
 			cmd.args(["--bootnodes", &peer.multiaddr()]);
 		}

@@ -19,8 +19,10 @@
 //!   [`StoredSpan::fix_next_at`]), span `id + 1` is fixed for blocks
 //!   `end + 1 ..= end + span_length`, from the validator set and stakes at that moment. It is
 //!   thus known `2 · sprint_length − 1` blocks, i.e. more than one sprint, before it starts.
-//! - **Seed**: the hash of block `F − sprint_length` (block 0, the genesis hash, if that is
-//!   below 0), i.e. a block one sprint old. The runtime cannot know which blocks GRANDPA has
+//! - **Seed**: the 32 bytes of the hash of block `F − sprint_length` (`sprint_length` of the
+//!   current span; block 0, the genesis hash, if that is below 0), i.e. a block one sprint
+//!   older than the fixing block. (Should the next span ever be fixed late, at a block
+//!   `n > F`, the seed block is `n − sprint_length`.) The seed block is recorded in the span. The runtime cannot know which blocks GRANDPA has
 //!   finalized — finality is agreed among the voters off-chain and justifications are not
 //!   part of the state — so it uses the oldest block that is both still in frame_system's
 //!   `BlockHash` window and, in normal operation, long finalized (GRANDPA finalizes within a

@@ -194,6 +194,13 @@ mod tests {
 		let mut words = SeededWords::new([0u8; 32]);
 		let hash = blake2_256(&[0u8; 40]);
 		assert_eq!(words.next_word().to_le_bytes().as_slice(), &hash[..16]);
+		// Literal vectors for other implementations to compare against.
+		assert_eq!(SeededWords::new([0u8; 32]).next_word(), 0x0a5f42e702b0cade31f461358031194a);
+		assert_eq!(first, vec![2, 2, 2, 7]);
+		assert_eq!(
+			select_producers([7u8; 32], &[100, 200, 300, 400, 500], 3).unwrap(),
+			vec![0, 1, 4]
+		);
 	}
 
 	#[test]

@@ -57,6 +57,15 @@ async fn four_validators_finalize_survive_a_crash_and_catch_up() {
 		}
 	}
 
+	// Spans change on schedule: span 0 covers blocks 1..=16 on the local chain, span 1 follows.
+	let alice = &nodes[0];
+	wait_for("block 17 to be finalized", Duration::from_secs(120), || async {
+		alice.finalized().await.filter(|(n, _)| *n >= 17)
+	})
+	.await;
+	assert_eq!(alice.current_span_id_at(16).await, Some(0));
+	assert_eq!(alice.current_span_id_at(17).await, Some(1));
+
 	// 2. Kill dave: the other three hold 3/4 > 2/3 of the votes, so blocks and finality go on.
 	let dave = nodes.pop().unwrap();
 	let dave_spec = dave.spec.clone();

@@ -17,9 +17,9 @@ use sp_runtime::{
 use sp_version::RuntimeVersion;
 
 use crate::{
-	genesis_config_presets, AccountId, Aura, Balance, Block, Executive, Grandpa, InherentDataExt,
-	Nonce, Runtime, RuntimeCall, RuntimeGenesisConfig, SessionKeys, System, TransactionPayment,
-	VERSION,
+	genesis_config_presets, AccountId, Aura, Balance, Block, BlockNumber, Executive, Grandpa,
+	InherentDataExt, Nonce, Runtime, RuntimeCall, RuntimeGenesisConfig, SessionKeys, Span, System,
+	TransactionPayment, VERSION,
 };
 
 impl_runtime_apis! {
@@ -104,6 +104,30 @@ impl_runtime_apis! {
 
 		fn authorities() -> Vec<AuraId> {
 			pallet_aura::Authorities::<Runtime>::get().into_inner()
+		}
+	}
+
+	impl bttc_primitives::span::SpanApi<Block, AuraId, AuraId> for Runtime {
+		fn span_params() -> bttc_primitives::span::SpanParams {
+			Span::params()
+		}
+
+		fn current_span() -> Option<bttc_primitives::span::Span<AuraId, AuraId>> {
+			Span::current_span()
+		}
+
+		fn next_span() -> Option<bttc_primitives::span::Span<AuraId, AuraId>> {
+			Span::next_span()
+		}
+
+		fn span_of(block: BlockNumber) -> Option<bttc_primitives::span::Span<AuraId, AuraId>> {
+			Span::span_of(block)
+		}
+
+		fn expected_authors(
+			block: BlockNumber,
+		) -> Option<bttc_primitives::span::ExpectedAuthors<AuraId, AuraId>> {
+			Span::expected_authors(block)
 		}
 	}
 

@@ -5,6 +5,7 @@
 
 use crate::{AccountId, Balance, RuntimeGenesisConfig, SessionKeys, BTT};
 use alloc::{vec, vec::Vec};
+use bttc_primitives::span::SpanParams;
 use frame_support::build_struct_json_patch;
 use serde_json::Value;
 use sp_consensus_aura::sr25519::AuthorityId as AuraId;
@@ -71,11 +72,23 @@ fn ed25519_twin(keyring: Sr25519Keyring) -> GrandpaId {
 	twin.public().into()
 }
 
+/// Span parameters of development chains: short enough that several spans pass in a test
+/// (sprint 8 s, first span 32 s, later spans 64 s at 2 s blocks).
+pub const DEV_SPAN_PARAMS: SpanParams = SpanParams {
+	span_length: 32,
+	sprint_length: 4,
+	producer_count: 3,
+	first_span_length: 16,
+	producer_delay_ms: 2_000,
+	backup_multiplier_ms: 2_000,
+};
+
 /// Builds the genesis JSON patch for a chain.
 fn genesis(
 	validators: Vec<GenesisValidator>,
 	endowed: Vec<(AccountId, Balance)>,
 	sudo: Option<AccountId>,
+	span: SpanParams,
 ) -> Value {
 	build_struct_json_patch!(RuntimeGenesisConfig {
 		balances: pallet_balances::GenesisConfig { balances: endowed },
@@ -87,6 +100,7 @@ fn genesis(
 			authorities: validators.iter().map(|v| (v.grandpa.clone(), 1)).collect::<Vec<_>>(),
 		},
 		sudo: pallet_sudo::GenesisConfig { key: sudo },
+		span: pallet_bttc_span::GenesisConfig { params: span },
 	})
 }
 
@@ -100,6 +114,7 @@ fn dev_genesis() -> Value {
 		vec![GenesisValidator::dev(Sr25519Keyring::Alice)],
 		dev_endowments(),
 		Some(Sr25519Keyring::Alice.to_account_id()),
+		DEV_SPAN_PARAMS,
 	)
 }
 
@@ -112,13 +127,18 @@ pub fn local_validators() -> Vec<GenesisValidator> {
 }
 
 fn local_genesis() -> Value {
-	genesis(local_validators(), dev_endowments(), Some(Sr25519Keyring::Alice.to_account_id()))
+	genesis(
+		local_validators(),
+		dev_endowments(),
+		Some(Sr25519Keyring::Alice.to_account_id()),
+		DEV_SPAN_PARAMS,
+	)
 }
 
 fn testnet_genesis() -> Value {
 	let validators = local_validators();
 	let endowed = validators.iter().map(|v| (v.account.clone(), TESTNET_ENDOWMENT)).collect();
-	genesis(validators, endowed, None)
+	genesis(validators, endowed, None, SpanParams::BTTC)
 }
 
 /// The genesis patch of the preset `id`, serialised; `None` for an unknown preset.

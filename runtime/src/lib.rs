@@ -5,7 +5,8 @@
 //! - accounts and the native token BTT (18 decimals) with transaction fees;
 //! - block authoring by the validator set (slot-based; span-restricted authoring follows) and
 //!   GRANDPA finality;
-//! - `Sudo`, whose key is set only by the `dev` and `local` presets: non-dev chains have none.
+//! - `Sudo`, whose key is set only by the `dev` and `local` presets: non-dev chains have none;
+//! - `Span`: span committees of block producers, selected by stake, rotating per sprint.
 //!
 //! Layout: types, [`VERSION`] and the runtime definition live here; pallet configuration in
 //! [`configs`], runtime APIs in [`apis`], genesis presets in [`genesis_config_presets`].
@@ -151,6 +152,11 @@ mod runtime {
 
 	#[runtime::pallet_index(6)]
 	pub type Sudo = pallet_sudo;
+
+	/// Span committees: which validators produce blocks, sprint by sprint. After Aura: its
+	/// genesis reads the Aura authorities.
+	#[runtime::pallet_index(21)]
+	pub type Span = pallet_bttc_span;
 }
 
 #[cfg(test)]

@@ -18,6 +18,7 @@ fn pallet_indices_are_pinned() {
 	assert_eq!(index_of::<Balances>(), Some(4));
 	assert_eq!(index_of::<TransactionPayment>(), Some(5));
 	assert_eq!(index_of::<Sudo>(), Some(6));
+	assert_eq!(index_of::<Span>(), Some(21));
 }
 
 #[test]
@@ -79,6 +80,22 @@ mod presets {
 		});
 		build("local").execute_with(|| assert!(pallet_sudo::Key::<Runtime>::get().is_some()));
 		build("testnet").execute_with(|| assert_eq!(pallet_sudo::Key::<Runtime>::get(), None));
+	}
+
+	#[test]
+	fn genesis_span_covers_the_first_blocks_with_the_genesis_validators() {
+		for (preset, validators, first_span_end) in
+			[("dev", 1usize, 16u32), ("local", 4, 16), ("testnet", 4, 256)]
+		{
+			build(preset).execute_with(|| {
+				let span = Span::current_span().expect("a genesis span");
+				assert_eq!((span.id, span.start_block, span.end_block), (0, 1, first_span_end));
+				assert_eq!(span.validators.len(), validators, "{preset}");
+				assert!(!span.producers.is_empty());
+				let authors = Span::expected_authors(1).expect("block 1 has authors");
+				assert_eq!(authors.authors[0].succession, 0);
+			});
+		}
 	}
 
 	#[test]

@@ -202,6 +202,18 @@ impl Node {
 		hash.as_str().map(str::to_string)
 	}
 
+	/// The `Span::CurrentSpanId` storage value at block `number` (`None` if unset).
+	pub async fn current_span_id_at(&self, number: u64) -> Option<u64> {
+		let hash = self.block_hash(number).await?;
+		let key =
+			[sp_io::hashing::twox_128(b"Span"), sp_io::hashing::twox_128(b"CurrentSpanId")]
+				.concat();
+		let key = format!("0x{}", sp_core::hexdisplay::HexDisplay::from(&key));
+		let value = self.call("state_getStorage", rpc_params![key, hash]).await?;
+		let bytes = sp_core::bytes::from_hex(value.as_str()?).ok()?;
+		Some(u64::from_le_bytes(bytes.try_into().ok()?))
+	}
+
 	/// The last lines of the node's log, for failure messages.
 	pub fn log_tail(&self) -> String {
 		let text = std::fs::read_to_string(&self.log).unwrap_or_default();

@@ -94,11 +94,17 @@ fn genesis_rejects_invalid_params() {
 }
 
 #[test]
-fn genesis_rejects_an_empty_or_stakeless_validator_set() {
+fn genesis_without_staked_validators_creates_no_span_and_stays_idle() {
 	for set in [vec![], vec![(1, 0, 11), (2, 0, 12)]] {
 		Validators::set(set);
-		let message = genesis_panic_message(DEV_PARAMS);
-		assert!(message.contains("no validator with stake"), "{message}");
+		new_test_ext().execute_with(|| {
+			assert_eq!(CurrentSpanId::<Test>::get(), None);
+			assert!(Span::current_span().is_none());
+			assert!(Span::expected_authors(1).is_none());
+			Span::do_on_initialize(1);
+			assert_eq!(CurrentSpanId::<Test>::get(), None);
+			Span::do_try_state().unwrap();
+		});
 	}
 	Validators::set(vec![(1, 100, 11), (2, 200, 12), (3, 300, 13), (4, 400, 14)]);
 }

@@ -121,6 +121,34 @@ impl pallet_transaction_payment::Config for Runtime {
 	type WeightInfo = pallet_transaction_payment::weights::SubstrateWeight<Runtime>;
 }
 
+parameter_types! {
+	pub const MaxSpanValidators: u32 = MAX_AUTHORITIES;
+	/// Producers per span; BTTC selects 11.
+	pub const MaxSpanProducers: u32 = 32;
+	/// Spans kept in storage for `span_of` and the RPC.
+	pub const MaxSpanHistory: u32 = 16;
+	pub const BlockPeriodMs: u64 = bttc_primitives::time::MILLISECS_PER_BLOCK;
+}
+
+/// The Aura authorities, as the validator set until the staking pallet mirrors stakes.
+pub struct AuraAuthorities;
+impl frame_support::traits::Get<alloc::vec::Vec<AuraId>> for AuraAuthorities {
+	fn get() -> alloc::vec::Vec<AuraId> {
+		pallet_aura::Authorities::<Runtime>::get().into_inner()
+	}
+}
+
+impl pallet_bttc_span::Config for Runtime {
+	type ValidatorId = AuraId;
+	type AuthorityId = AuraId;
+	type ValidatorSet = pallet_bttc_span::EqualStake<AuraAuthorities>;
+	type BlockPeriodMs = BlockPeriodMs;
+	type MaxValidators = MaxSpanValidators;
+	type MaxProducers = MaxSpanProducers;
+	type MaxSpanHistory = MaxSpanHistory;
+	type WeightInfo = pallet_bttc_span::weights::SubstrateWeight<Runtime>;
+}
+
 impl pallet_sudo::Config for Runtime {
 	type RuntimeEvent = RuntimeEvent;
 	type RuntimeCall = RuntimeCall;

@@ -1,0 +1,166 @@
+#!/usr/bin/env python3
+"""Consensus benchmark: block time and finality lag of a local 4-validator network.
+
+Starts 4 `bttc-node` validators (chain `local`) on free loopback ports, watches them over
+JSON-RPC for DURATION seconds, stops them, and reports:
+  - block time: mean and spread (stdev, p50, p95, max) of the on-chain timestamp gaps;
+  - finality lag: seconds from a block first being seen as best to it being finalized
+    (p50, p95, max), and the best-minus-finalized distance in blocks (p50, p95, max).
+The report is printed and written to scripts/reports/consensus-bench.md.
+
+Usage: scripts/bench-consensus.sh [DURATION_SECONDS]   (default 180)
+"""
+import json
+import os
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+# twox128("Timestamp") ++ twox128("Now"): the storage key of the block timestamp.
+TIMESTAMP_NOW_KEY = "0xf0c365c3cf59d671eb72da0e7a4113c49f1f0515f462cdcf84e0f1d6045dfcbb"
+VALIDATORS = ["alice", "bob", "charlie", "dave"]
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def rpc(port, method, params=None, timeout=5):
+    body = json.dumps({"jsonrpc": "2.0", "id": 1, "method": method, "params": params or []})
+    req = urllib.request.Request(f"http://127.0.0.1:{port}", body.encode(),
+                                 {"Content-Type": "application/json"})
+    with urllib.request.urlopen(req, timeout=timeout) as resp:
+        reply = json.load(resp)
+    if "error" in reply:
+        raise RuntimeError(f"{method}: {reply['error']}")
+    return reply["result"]
+
+
+def percentile(values, q):
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def main():
+    duration = float(sys.argv[1]) if len(sys.argv) > 1 else 180.0
+    node_bin = os.environ["NODE_BIN"]
+    report_path = os.environ.get("REPORT", "scripts/reports/consensus-bench.md")
+    root = tempfile.mkdtemp(prefix="bttc-bench-")
+    ports = [(free_port(), free_port()) for _ in VALIDATORS]
+    peer_ids = []
+    for i, name in enumerate(VALIDATORS):
+        key_file = os.path.join(root, f"{name}.key")
+        with open(key_file, "w") as f:
+            f.write(f"{i + 1:064x}")
+        peer_ids.append(subprocess.check_output(
+            [node_bin, "key", "inspect-node-key", "--file", key_file], text=True).strip())
+    procs = []
+
+    def stop(*_):
+        for p in procs:
+            p.terminate()
+        for p in procs:
+            try:
+                p.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                p.kill()
+
+    signal.signal(signal.SIGINT, lambda *a: (stop(), sys.exit(130)))
+    signal.signal(signal.SIGTERM, lambda *a: (stop(), sys.exit(143)))
+    try:
+        for i, name in enumerate(VALIDATORS):
+            p2p, rpc_port = ports[i]
+            args = [node_bin, "--chain", "local", "--validator", f"--{name}",
+                    "--base-path", os.path.join(root, name),
+                    "--node-key-file", os.path.join(root, f"{name}.key"),
+                    "--listen-addr", f"/ip4/127.0.0.1/tcp/{p2p}", "--rpc-port", str(rpc_port),
+                    "--no-prometheus", "--no-telemetry", "--no-mdns"]
+            for j in range(len(VALIDATORS)):
+                if j != i:
+                    args += ["--bootnodes", f"/ip4/127.0.0.1/tcp/{ports[j][0]}/p2p/{peer_ids[j]}"]
+            log = open(os.path.join(root, f"{name}.log"), "w")
+            procs.append(subprocess.Popen(args, stdout=log, stderr=log, stdin=subprocess.DEVNULL))
+
+        port = ports[0][1]
+        deadline = time.time() + 120
+        while True:
+            try:
+                if int(rpc(port, "chain_getHeader")["number"], 16) >= 1:
+                    break
+            except Exception:
+                pass
+            if time.time() > deadline:
+                raise SystemExit(f"the network did not start; logs in {root}")
+            time.sleep(0.5)
+
+        print(f"measuring for {duration:.0f} s (logs in {root})", file=sys.stderr)
+        seen_best = {}     # block number -> wall time first seen as best
+        finalized_at = {}  # block number -> wall time first seen finalized
+        distances = []
+        last_finalized = 0
+        start = time.time()
+        next_progress = start + 30
+        while time.time() - start < duration:
+            now = time.time()
+            best = int(rpc(port, "chain_getHeader")["number"], 16)
+            finalized_hash = rpc(port, "chain_getFinalizedHead")
+            finalized = int(rpc(port, "chain_getHeader", [finalized_hash])["number"], 16)
+            for n in range(max(seen_best.keys(), default=0) + 1, best + 1):
+                seen_best.setdefault(n, now)
+            for n in range(last_finalized + 1, finalized + 1):
+                finalized_at.setdefault(n, now)
+            last_finalized = max(last_finalized, finalized)
+            distances.append(best - finalized)
+            if now >= next_progress:
+                print(f"  {now - start:.0f} s: best #{best}, finalized #{finalized}", file=sys.stderr)
+                next_progress += 30
+            time.sleep(0.1)
+
+        # Block times from the on-chain timestamps of every block seen.
+        first, last = min(seen_best), max(seen_best)
+        stamps = []
+        for n in range(first, last + 1):
+            block_hash = rpc(port, "chain_getBlockHash", [n])
+            raw = rpc(port, "state_getStorage", [TIMESTAMP_NOW_KEY, block_hash])
+            stamps.append(int.from_bytes(bytes.fromhex(raw[2:]), "little"))
+        gaps = [(b - a) / 1000 for a, b in zip(stamps, stamps[1:])]
+        lags = [finalized_at[n] - seen_best[n] for n in seen_best if n in finalized_at]
+    finally:
+        stop()
+
+    report = f"""# Consensus benchmark (local network, 4 validators)
+
+Measured by `scripts/bench-consensus.sh` on {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}:
+4 `bttc-node` validators (debug build) on one 2-core machine, chain `local`, watched for
+{duration:.0f} s over JSON-RPC (polling every 100 ms). Blocks #{first}..#{last}.
+
+| metric | value |
+|---|---|
+| blocks measured | {len(stamps)} |
+| block time mean | {statistics.mean(gaps):.3f} s |
+| block time stdev | {statistics.pstdev(gaps):.3f} s |
+| block time p50 / p95 / max | {percentile(gaps, 50):.3f} / {percentile(gaps, 95):.3f} / {max(gaps):.3f} s |
+| finality lag p50 / p95 / max (best seen → finalized seen) | {percentile(lags, 50):.2f} / {percentile(lags, 95):.2f} / {max(lags):.2f} s |
+| best − finalized distance p50 / p95 / max | {percentile(distances, 50)} / {percentile(distances, 95)} / {max(distances)} blocks |
+"""
+    print(report)
+    os.makedirs(os.path.dirname(report_path), exist_ok=True)
+    with open(report_path, "w") as f:
+        f.write(report)
+    print(f"report written to {report_path}", file=sys.stderr)
+    shutil.rmtree(root, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

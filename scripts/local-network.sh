@@ -47,7 +47,9 @@ stop_all() {
 		wait "${pids[@]}" 2>/dev/null || true
 	fi
 }
-trap stop_all INT TERM EXIT
+# Ctrl-C reaches every process of the terminal's group; stop the rest and end quietly.
+trap 'stop_all; exit 130' INT TERM
+trap stop_all EXIT
 
 # The root chain: a fresh anvil each run (its state is not kept), contracts deployed on it.
 log "installing the root-chain toolchain (npm) if missing"

@@ -1,6 +1,10 @@
 //! `bttc-node`: a BTTC sidechain node. Validators author blocks, vote on finality and carry
 //! out the Delivery duties; full nodes follow the chain and serve RPC.
 
+// polkadot-sdk's `sc_cli::Error` and `sc_service::Error` are large by design; boxing them
+// at every call would only add noise.
+#![allow(clippy::result_large_err)]
+
 mod chain_spec;
 mod cli;
 mod command;

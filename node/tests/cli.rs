@@ -1,5 +1,7 @@
 //! The command line rejects bad chain specs with a one-line error and a non-zero exit.
 
+#![allow(clippy::unwrap_used)] // a failing test should stop at the failing line
+
 mod common;
 
 use common::*;

@@ -1,6 +1,8 @@
 //! End to end: four real validators on loopback produce and finalize blocks, survive the loss
 //! of one validator, and the restarted validator catches up.
 
+#![allow(clippy::unwrap_used)] // a failing test should stop at the failing line
+
 mod common;
 
 use common::*;

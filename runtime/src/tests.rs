@@ -24,7 +24,7 @@ fn pallet_indices_are_pinned() {
 #[test]
 fn runtime_identity() {
 	assert_eq!(VERSION.spec_name, "bttc");
-	assert!(VERSION.spec_version >= 100);
+	assert_eq!(VERSION.impl_name, "bttc-node");
 }
 
 mod presets {

@@ -128,7 +128,7 @@ while true; do
 	for pid in "${pids[@]}"; do
 		kill -0 "$pid" 2>/dev/null || die "a process of the network exited; see $network_dir/logs/"
 	done
-	status=$(grep -h "Idle\|Syncing" "$network_dir/logs/alice.log" | tail -n 1 | sed 's/.*💤 //; s/.*⚙️ //' || true)
+	status=$(tail -n 200 "$network_dir/logs/alice.log" | grep "Idle\|Syncing" | tail -n 1 | sed 's/.*💤 //; s/.*⚙️ //' || true)
 	[ -n "$status" ] && log "alice: $status"
 	sleep 10
 done

@@ -36,8 +36,8 @@ fn committed_chain_specs_match_the_runtime_presets() {
 }
 
 #[test]
-fn committed_local_spec_starts_a_node() {
-	// The committed file (not only the built-in name) must be loadable by the node.
+fn committed_local_spec_loads_and_builds_its_genesis_state() {
+	// The committed file (not only the built-in name) must load and build a genesis state.
 	let out = Command::new(node_binary())
 		.args(["build-spec", "--chain"])
 		.arg(committed("local"))

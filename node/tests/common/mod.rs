@@ -16,6 +16,10 @@ use std::{
 	time::{Duration, Instant},
 };
 
+/// A span as the runtime API returns it (validator id and authoring key are both Aura keys).
+pub type Span = bttc_primitives::span::Span<AuraId, AuraId>;
+pub use sp_consensus_aura::sr25519::AuthorityId as AuraId;
+
 /// Path of the node binary built by cargo for these tests.
 pub fn node_binary() -> PathBuf {
 	PathBuf::from(env!("CARGO_BIN_EXE_bttc-node"))
@@ -211,6 +215,28 @@ impl Node {
 		let value = self.call("state_getStorage", rpc_params![key, hash]).await?;
 		let bytes = sp_core::bytes::from_hex(value.as_str()?).ok()?;
 		Some(u64::from_le_bytes(bytes.try_into().ok()?))
+	}
+
+	/// Header of the canonical block at `number`.
+	pub async fn header_at(&self, number: u64) -> Option<bttc_runtime::opaque::Header> {
+		let hash = self.block_hash(number).await?;
+		let header = self.call("chain_getHeader", rpc_params![hash]).await?;
+		serde_json::from_value(header).ok()
+	}
+
+	/// Author and slot of the canonical block at `number`, read from its header's digests.
+	pub async fn author_at(&self, number: u64) -> Option<bttc_consensus::digest::PreDigest> {
+		let header = self.header_at(number).await?;
+		bttc_consensus::digest::find_pre_digest(&header).ok()
+	}
+
+	/// The span containing block `number`, from the runtime API at the best block.
+	pub async fn span_of(&self, number: u32) -> Option<Span> {
+		use codec::{Decode, Encode};
+		let arg = format!("0x{}", sp_core::hexdisplay::HexDisplay::from(&number.encode()));
+		let value = self.call("state_call", rpc_params!["SpanApi_span_of", arg]).await?;
+		let bytes = sp_core::bytes::from_hex(value.as_str()?).ok()?;
+		Option::<Span>::decode(&mut &bytes[..]).ok()?
 	}
 
 	/// The last lines of the node's log, for failure messages.

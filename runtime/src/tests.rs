@@ -33,7 +33,7 @@ mod presets {
 	use sp_genesis_builder::PresetId;
 	use sp_keyring::Sr25519Keyring;
 
-	fn build(preset: &str) -> sp_io::TestExternalities {
+	pub(super) fn build(preset: &str) -> sp_io::TestExternalities {
 		let patch = get_preset(&PresetId::from(preset)).expect("preset exists");
 		let mut json = serde_json::to_value(RuntimeGenesisConfig::default()).unwrap();
 		let patch: serde_json::Value = serde_json::from_slice(&patch).unwrap();
@@ -104,6 +104,104 @@ mod presets {
 			let bob: AccountId = Sr25519Keyring::Bob.into();
 			assert_eq!(Balances::free_balance(&bob), DEV_ENDOWMENT);
 			assert_eq!(pallet_balances::TotalIssuance::<Runtime>::get(), DEV_ENDOWMENT * 14);
+		});
+	}
+}
+
+mod finality {
+	use super::presets::build;
+	use crate::configs::finality::*;
+	use crate::*;
+	use bttc_primitives::span::{Span as SpanInfo, SpanValidator};
+	use frame_support::traits::OnFinalize;
+	use pallet_bttc_span::OnSpanStart;
+	use sp_consensus_aura::sr25519::AuthorityId as AuraId;
+	use sp_consensus_grandpa::AuthorityId as GrandpaId;
+	use sp_keyring::{Ed25519Keyring, Sr25519Keyring};
+
+	const KEYS: [(Sr25519Keyring, Ed25519Keyring); 4] = [
+		(Sr25519Keyring::Alice, Ed25519Keyring::Alice),
+		(Sr25519Keyring::Bob, Ed25519Keyring::Bob),
+		(Sr25519Keyring::Charlie, Ed25519Keyring::Charlie),
+		(Sr25519Keyring::Dave, Ed25519Keyring::Dave),
+	];
+
+	/// GRANDPA keys bound the way the dev keyring pairs them.
+	struct KeyringBinding;
+	impl FinalityKeyOf<AuraId> for KeyringBinding {
+		fn finality_key(validator: &AuraId) -> Option<GrandpaId> {
+			KEYS.iter()
+				.find(|(aura, _)| &AuraId::from(aura.public()) == validator)
+				.map(|(_, g)| g.public().into())
+		}
+	}
+
+	fn span(stakes: &[u128]) -> SpanInfo<AuraId, AuraId> {
+		let validators = KEYS
+			.iter()
+			.zip(stakes)
+			.map(|((aura, _), stake)| {
+				let key: AuraId = aura.public().into();
+				SpanValidator { id: key.clone(), stake: *stake, authority: key }
+			})
+			.collect();
+		SpanInfo {
+			id: 1,
+			start_block: 17,
+			end_block: 48,
+			sprint_length: 4,
+			seed_block: 8,
+			validators,
+			producers: vec![0],
+		}
+	}
+
+	fn grandpa(key: Ed25519Keyring) -> GrandpaId {
+		key.public().into()
+	}
+
+	#[test]
+	fn weights_are_proportional_to_stake_and_never_zero() {
+		let weighted = stake_weighted(&[("a", 100u128), ("b", 300), ("c", 0)]);
+		assert_eq!(weighted, vec![("a", 250_000_000), ("b", 750_000_000), ("c", 1)]);
+		// BTT stakes (18 decimals) do not overflow.
+		let weighted = stake_weighted(&[("a", 10u128.pow(30)), ("b", 10u128.pow(30))]);
+		assert_eq!(weighted, vec![("a", 500_000_000), ("b", 500_000_000)]);
+	}
+
+	#[test]
+	fn a_span_start_moves_grandpa_to_the_span_validators_weighted_by_stake() {
+		build("local").execute_with(|| {
+			System::set_block_number(17);
+			GrandpaFollowsSpans::<KeyringBinding>::on_span_start(&span(&[100, 200, 300, 400]));
+			let pending =
+				pallet_grandpa::PendingChange::<Runtime>::get().expect("change scheduled");
+			assert_eq!((pending.scheduled_at, pending.delay), (17, 0));
+			let expected: Vec<(GrandpaId, u64)> = KEYS
+				.iter()
+				.zip([100_000_000, 200_000_000, 300_000_000, 400_000_000])
+				.map(|((_, g), w)| (grandpa(*g), w))
+				.collect();
+			assert_eq!(pending.next_authorities.into_inner(), expected);
+
+			// Enacted at the end of the same block; the same span again changes nothing.
+			Grandpa::on_finalize(17);
+			assert_eq!(Grandpa::grandpa_authorities(), expected);
+			assert_eq!(pallet_grandpa::CurrentSetId::<Runtime>::get(), 1);
+			System::set_block_number(49);
+			GrandpaFollowsSpans::<KeyringBinding>::on_span_start(&span(&[100, 200, 300, 400]));
+			assert!(pallet_grandpa::PendingChange::<Runtime>::get().is_none());
+		});
+	}
+
+	#[test]
+	fn without_bound_finality_keys_the_genesis_set_stays() {
+		build("local").execute_with(|| {
+			System::set_block_number(17);
+			let before = Grandpa::grandpa_authorities();
+			GrandpaFollowsSpans::<NoBoundFinalityKeys>::on_span_start(&span(&[100, 200, 300, 400]));
+			assert!(pallet_grandpa::PendingChange::<Runtime>::get().is_none());
+			assert_eq!(Grandpa::grandpa_authorities(), before);
 		});
 	}
 }

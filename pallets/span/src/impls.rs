@@ -4,7 +4,10 @@
 use crate::{
 	pallet::*,
 	selection::{select_producers, SelectionError},
-	types::{validate_params, ParamsError, SpanValidatorOf, StoredSpan, ValidatorSetProvider},
+	types::{
+		validate_params, OnSpanStart, ParamsError, SpanValidatorOf, StoredSpan,
+		ValidatorSetProvider,
+	},
 	weights::WeightInfo,
 	LOG_TARGET,
 };
@@ -294,6 +297,13 @@ impl<T: Config> Pallet<T> {
 	pub(crate) fn rollover_to(next_id: SpanId) -> Weight {
 		CurrentSpanId::<T>::put(next_id);
 		Self::deposit_event(Event::SpanStarted { span_id: next_id });
+		let hook_weight = match Spans::<T>::get(next_id) {
+			Some(span) => <T::OnSpanStart as OnSpanStart<_, _>>::on_span_start(&span.to_api()),
+			None => {
+				defensive!("the span being started is not stored");
+				Weight::zero()
+			}
+		};
 		let mut oldest = OldestSpanId::<T>::get();
 		let keep = SpanId::from(T::MaxSpanHistory::get());
 		let mut pruned = 0u32;
@@ -305,7 +315,7 @@ impl<T: Config> Pallet<T> {
 		if pruned > 0 {
 			OldestSpanId::<T>::put(oldest);
 		}
-		T::WeightInfo::rollover(pruned)
+		T::WeightInfo::rollover(pruned).saturating_add(hook_weight)
 	}
 
 	/// `on_initialize`: rolls over to the next span at its first block and fixes the next span

@@ -29,8 +29,9 @@
 //!   few blocks, a BTTC sprint is 64). If the seed block were reverted, block `F` would be
 //!   reverted with it, so every fork stays self-consistent. Like Heimdall, the seed is a block
 //!   hash, which its author could grind a little; a VRF would remove that.
-//! - **Rollover**: in `on_initialize` of block `end + 1` the next span becomes current; spans
-//!   more than [`Config::MaxSpanHistory`] behind the current one are pruned.
+//! - **Rollover**: in `on_initialize` of block `end + 1` the next span becomes current, and
+//!   [`Config::OnSpanStart`] is told; spans more than [`Config::MaxSpanHistory`] behind the
+//!   current one are pruned.
 //! - **Empty validator set**: if no validator has stake > 0 when the next span is fixed, the
 //!   next span keeps the current span's validators and producers and
 //!   [`Event::ValidatorSetEmpty`] is emitted, so the chain keeps producing blocks.
@@ -67,7 +68,7 @@ pub mod types;
 pub mod weights;
 
 pub use bttc_primitives::span::SpanParams;
-pub use types::{EqualStake, StoredSpan, ValidatorSetProvider};
+pub use types::{EqualStake, OnSpanStart, StoredSpan, ValidatorSetProvider};
 pub use weights::WeightInfo;
 
 /// Log target of this pallet.
@@ -105,6 +106,9 @@ pub mod pallet {
 		/// Past spans kept in storage behind the current one.
 		#[pallet::constant]
 		type MaxSpanHistory: Get<u32>;
+		/// Told at the first block of every span after span 0 (the runtime moves the GRANDPA
+		/// authority set to the span's validators, weighted by stake).
+		type OnSpanStart: OnSpanStart<Self::ValidatorId, Self::AuthorityId>;
 		/// Weights of this pallet's calls and hooks.
 		type WeightInfo: WeightInfo;
 	}

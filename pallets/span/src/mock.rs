@@ -31,6 +31,21 @@ parameter_types! {
 	pub static Validators: Vec<MockValidator> = vec![(1, 100, 11), (2, 200, 12), (3, 300, 13), (4, 400, 14)];
 }
 
+parameter_types! {
+	/// (span id, first block, block number) of every `OnSpanStart` call.
+	pub static StartedSpans: Vec<(u64, u32, u32)> = vec![];
+}
+
+pub struct RecordSpanStarts;
+impl pallet_span::OnSpanStart<u64, u64> for RecordSpanStarts {
+	fn on_span_start(
+		span: &bttc_primitives::span::Span<u64, u64>,
+	) -> frame_support::weights::Weight {
+		StartedSpans::mutate(|s| s.push((span.id, span.start_block, System::block_number())));
+		frame_support::weights::Weight::zero()
+	}
+}
+
 pub struct MockValidatorSet;
 impl pallet_span::ValidatorSetProvider<u64, u64> for MockValidatorSet {
 	fn active_validators() -> Vec<MockValidator> {
@@ -57,6 +72,7 @@ impl pallet_span::Config for Test {
 	type MaxValidators = ConstU32<32>;
 	type MaxProducers = ConstU32<MAX_PRODUCERS>;
 	type MaxSpanHistory = ConstU32<MAX_HISTORY>;
+	type OnSpanStart = RecordSpanStarts;
 	type WeightInfo = ();
 }
 

@@ -218,6 +218,8 @@ fn spans_roll_over_on_schedule() {
 			run_to_block(end);
 			assert_eq!(Span::current_span().unwrap().id, id, "still span {id} at its last block");
 		}
+		// The runtime's hook heard of every span after span 0, at the span's first block.
+		assert_eq!(StartedSpans::get(), vec![(1, 17, 17), (2, 49, 49), (3, 81, 81), (4, 113, 113)]);
 	});
 }
 

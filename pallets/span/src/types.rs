@@ -29,6 +29,19 @@ pub trait ValidatorSetProvider<ValidatorId, AuthorityId> {
 	fn set_validators_for_benchmark(_count: u32) {}
 }
 
+/// Told when a span becomes current, at its first block (e.g. to move the finality
+/// authority set to the span's validators and stakes).
+pub trait OnSpanStart<ValidatorId, AuthorityId> {
+	/// Span `span` has just become current; returns the weight used.
+	fn on_span_start(span: &Span<ValidatorId, AuthorityId>) -> frame_support::weights::Weight;
+}
+
+impl<ValidatorId, AuthorityId> OnSpanStart<ValidatorId, AuthorityId> for () {
+	fn on_span_start(_span: &Span<ValidatorId, AuthorityId>) -> frame_support::weights::Weight {
+		frame_support::weights::Weight::zero()
+	}
+}
+
 /// Adapter for a chain without stake yet: every key of `Keys` (e.g. the genesis Aura
 /// authorities) is a validator with stake 1 whose id is its key.
 pub struct EqualStake<Keys>(core::marker::PhantomData<Keys>);

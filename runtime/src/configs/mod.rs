@@ -1,5 +1,7 @@
 //! Configuration of every pallet in the runtime.
 
+pub mod finality;
+
 // `RuntimeOrigin`, `RuntimeTask` and `PalletInfo` are picked up by `derive_impl` below.
 use crate::{
 	AccountId, Aura, Balance, Balances, Block, BlockNumber, Hash, Nonce, PalletInfo, Runtime,
@@ -146,6 +148,7 @@ impl pallet_bttc_span::Config for Runtime {
 	type MaxValidators = MaxSpanValidators;
 	type MaxProducers = MaxSpanProducers;
 	type MaxSpanHistory = MaxSpanHistory;
+	type OnSpanStart = finality::GrandpaFollowsSpans<finality::NoBoundFinalityKeys>;
 	type WeightInfo = pallet_bttc_span::weights::SubstrateWeight<Runtime>;
 }
 

@@ -9,6 +9,7 @@
 extern crate alloc;
 
 pub mod span;
+pub mod staking;
 
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use scale_info::TypeInfo;

@@ -1,0 +1,151 @@
+//! The root chains a validator follows, from a JSON file:
+//!
+//! ```json
+//! { "chains": [ {
+//!     "chain": "tron",                 // tron | ethereum | bsc
+//!     "transport": "tron",             // tron (<rpcUrl>/jsonrpc) | ethereum
+//!     "rpcUrl": "https://api.trongrid.io",
+//!     "stakeManager": "T…",            // base58 for tron transport, 0x-hex otherwise
+//!     "confirmations": 18,             // optional: tron 18, ethereum 6, bsc 15
+//!     "startBlock": 0,                 // optional: first block to read
+//!     "emulation": "…"                 // optional: set when a stand-in serves the chain
+//! } ] }
+//! ```
+
+use crate::{client::Transport, error::Error, tron};
+use bttc_primitives::RootChainId;
+use serde::Deserialize;
+use sp_core::H160;
+use std::path::Path;
+
+/// Default confirmation depth of a root chain (design §4: TRON 18, Ethereum 6, BSC 15).
+pub fn default_confirmations(chain: RootChainId) -> u64 {
+	match chain {
+		RootChainId::Tron => 18,
+		RootChainId::Ethereum => 6,
+		RootChainId::Bsc => 15,
+	}
+}
+
+/// One followed root chain.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ChainConfig {
+	/// Which root chain.
+	pub chain: RootChainId,
+	/// How it is reached.
+	pub transport: Transport,
+	/// Endpoint.
+	pub rpc_url: String,
+	/// `StakeManager` address (20-byte account).
+	pub stake_manager: H160,
+	/// Blocks a log must be buried under before it is reported.
+	pub confirmations: u64,
+	/// First block to read on first start.
+	pub start_block: u64,
+	/// Set when a stand-in (e.g. anvil) serves the chain: printed in logs.
+	pub emulation: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct RawChain {
+	chain: String,
+	transport: Transport,
+	rpc_url: String,
+	stake_manager: String,
+	confirmations: Option<u64>,
+	#[serde(default)]
+	start_block: u64,
+	emulation: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+	chains: Vec<RawChain>,
+}
+
+fn chain_id(name: &str) -> Option<RootChainId> {
+	match name {
+		"tron" => Some(RootChainId::Tron),
+		"ethereum" => Some(RootChainId::Ethereum),
+		"bsc" => Some(RootChainId::Bsc),
+		_ => None,
+	}
+}
+
+/// Parses the config text; `path` names the file in errors.
+pub fn parse(text: &str, path: &str) -> Result<Vec<ChainConfig>, Error> {
+	let fail = |reason: String| Error::Config { path: path.to_string(), reason };
+	let raw: RawConfig = serde_json::from_str(text).map_err(|e| fail(e.to_string()))?;
+	let mut chains = Vec::new();
+	for c in raw.chains {
+		let chain = chain_id(&c.chain).ok_or_else(|| {
+			fail(format!("unknown chain `{}`: use tron, ethereum or bsc", c.chain))
+		})?;
+		if chains.iter().any(|known: &ChainConfig| known.chain == chain) {
+			return Err(fail(format!("chain `{}` listed twice", c.chain)));
+		}
+		let stake_manager = match c.transport {
+			Transport::Tron if c.stake_manager.starts_with('T') => {
+				tron::parse_address(&c.stake_manager)?
+			}
+			_ => H160(crate::client::parse_fixed(&c.stake_manager, "a 20-byte 0x address")?),
+		};
+		chains.push(ChainConfig {
+			chain,
+			transport: c.transport,
+			rpc_url: c.rpc_url,
+			stake_manager,
+			confirmations: c.confirmations.unwrap_or_else(|| default_confirmations(chain)),
+			start_block: c.start_block,
+			emulation: c.emulation,
+		});
+	}
+	Ok(chains)
+}
+
+/// Reads and parses the config file at `path`.
+pub fn load(path: &Path) -> Result<Vec<ChainConfig>, Error> {
+	let shown = path.display().to_string();
+	let text = std::fs::read_to_string(path)
+		.map_err(|e| Error::Config { path: shown.clone(), reason: e.to_string() })?;
+	parse(&text, &shown)
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	#[test]
+	fn defaults_and_tron_addresses() {
+		let chains = parse(
+			r#"{"chains":[
+				{"chain":"tron","transport":"tron","rpcUrl":"http://t","stakeManager":"TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t"},
+				{"chain":"bsc","transport":"ethereum","rpcUrl":"http://b","stakeManager":"0xa614f803b6fd780986a42c78ec9c7f77e6ded13c","confirmations":2,"startBlock":9}
+			]}"#,
+			"test.json",
+		)
+		.unwrap();
+		assert_eq!(chains[0].confirmations, 18);
+		assert_eq!(chains[0].stake_manager, chains[1].stake_manager);
+		assert_eq!((chains[1].confirmations, chains[1].start_block), (2, 9));
+	}
+
+	#[test]
+	fn mistakes_are_named() {
+		let err = |text: &str| parse(text, "c.json").unwrap_err().to_string();
+		assert!(err(
+			r#"{"chains":[{"chain":"doge","transport":"ethereum","rpcUrl":"x","stakeManager":"0x00"}]}"#
+		)
+		.contains("unknown chain `doge`"));
+		assert!(err(
+			r#"{"chains":[{"chain":"bsc","transport":"ethereum","rpcUrl":"x","stakeManager":"0x1234"}]}"#
+		)
+		.contains("20-byte"));
+		assert!(err(
+			r#"{"chains":[{"chain":"bsc","transport":"carrier-pigeon","rpcUrl":"x","stakeManager":"0x00"}]}"#
+		)
+		.contains("c.json"));
+	}
+}

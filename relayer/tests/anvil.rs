@@ -1,0 +1,202 @@
+//! The follower against a real root chain: anvil with the real contracts deployed by
+//! `scripts/deploy-contracts.sh`. A fifth validator stakes and unstakes with `cast`; the
+//! follower reports each `StakeManager` event once it is `CONFIRMATIONS` deep, never reports
+//! an event whose block was reverted before that depth, and resumes from its cursor file.
+
+#![allow(clippy::unwrap_used)] // a failing test should stop at the failing line
+
+use bttc_primitives::{staking::StakingEvent, RootChainId};
+use bttc_relayer::{
+	client::{RootChainClient, Transport},
+	follower::{CursorFile, Follower},
+};
+use sp_core::H160;
+use std::{
+	net::TcpListener,
+	path::{Path, PathBuf},
+	process::{Child, Command, Stdio},
+	time::Duration,
+};
+
+const CONFIRMATIONS: u64 = 3;
+/// Anvil's first dev key: the deployer, which holds the BTT supply.
+const DEPLOYER_KEY: &str = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
+const DEPLOYER: &str = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266";
+
+fn repo() -> PathBuf {
+	Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+}
+
+fn foundry(tool: &str) -> PathBuf {
+	repo().join(format!("contracts/node_modules/@foundry-rs/{tool}-linux-amd64/bin/{tool}"))
+}
+
+struct Anvil(Child);
+impl Drop for Anvil {
+	fn drop(&mut self) {
+		let _ = self.0.kill();
+		let _ = self.0.wait();
+	}
+}
+
+fn free_port() -> u16 {
+	TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+fn run(cmd: &mut Command) -> String {
+	let out = cmd.stdin(Stdio::null()).output().unwrap();
+	assert!(
+		out.status.success(),
+		"{cmd:?} failed:\n{}\n{}",
+		String::from_utf8_lossy(&out.stdout),
+		String::from_utf8_lossy(&out.stderr)
+	);
+	String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+fn cast_send(rpc: &str, to: &str, args: &[&str]) {
+	run(Command::new(foundry("cast"))
+		.args(["send", "--rpc-url", rpc, "--private-key", DEPLOYER_KEY, to])
+		.args(args));
+}
+
+async fn rpc(url: &str, method: &str, params: serde_json::Value) -> serde_json::Value {
+	use jsonrpsee::{core::client::ClientT, http_client::HttpClientBuilder};
+	let client = HttpClientBuilder::default().build(url).unwrap();
+	let params: Vec<serde_json::Value> = serde_json::from_value(params).unwrap();
+	let mut array = jsonrpsee::core::params::ArrayParams::new();
+	for p in params {
+		array.insert(p).unwrap();
+	}
+	client.request(method, array).await.unwrap()
+}
+
+async fn mine(url: &str, blocks: u64) {
+	rpc(url, "anvil_mine", serde_json::json!([format!("0x{blocks:x}")])).await;
+}
+
+/// The uncompressed public key (without 0x04) of a fixed secp256k1 test key.
+fn fifth_signer_pubkey() -> [u8; 64] {
+	use sp_core::Pair;
+	let pair = sp_core::ecdsa::Pair::from_seed(&[0x55; 32]);
+	let digest = [1u8; 32];
+	let signature = pair.sign_prehashed(&digest);
+	sp_io::crypto::secp256k1_ecdsa_recover(&signature.0, &digest).ok().unwrap()
+}
+
+async fn poll(follower: &mut Follower) -> Vec<StakingEvent> {
+	let events = follower.poll(|e| panic!("malformed log: {e}")).await.unwrap();
+	events.into_iter().map(|e| e.event).collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn follower_reports_confirmed_stake_manager_events_once() {
+	let dir = std::env::temp_dir().join(format!("bttc-relayer-anvil-{}", std::process::id()));
+	let _ = std::fs::remove_dir_all(&dir);
+	std::fs::create_dir_all(&dir).unwrap();
+	let port = free_port();
+	let url = format!("http://127.0.0.1:{port}");
+	let _anvil = Anvil(
+		Command::new(foundry("anvil"))
+			.args(["--port", &port.to_string(), "--silent"])
+			.stdin(Stdio::null())
+			.spawn()
+			.unwrap(),
+	);
+	tokio::time::sleep(Duration::from_secs(2)).await;
+	let deployment = dir.join("root-chain.json");
+	run(Command::new(repo().join("scripts/deploy-contracts.sh"))
+		.arg(&url)
+		.arg(&deployment)
+		.env("BTTC_ROOT_MODE", "stake"));
+	let deployed: serde_json::Value =
+		serde_json::from_str(&std::fs::read_to_string(&deployment).unwrap()).unwrap();
+	let stake_manager = deployed["contracts"]["StakeManager"].as_str().unwrap().to_string();
+	let token = deployed["contracts"]["BTTToken"].as_str().unwrap().to_string();
+	let stake_manager_address =
+		H160(bttc_relayer::client::parse_fixed(&stake_manager, "address").unwrap());
+
+	let cursor = dir.join("cursor.json");
+	let new_follower = |rewind| {
+		Follower::new(
+			RootChainId::Tron,
+			RootChainClient::new(&url, Transport::Ethereum).unwrap(),
+			stake_manager_address,
+			CONFIRMATIONS,
+			CursorFile::new(cursor.clone()),
+			0,
+			rewind,
+		)
+		.unwrap()
+	};
+	let mut follower = new_follower(0);
+
+	// The deployment staked the 4 dev validators (and its later transactions buried them).
+	mine(&url, CONFIRMATIONS).await;
+	let genesis = poll(&mut follower).await;
+	assert_eq!(genesis.len(), 4, "{genesis:?}");
+	for (i, event) in genesis.iter().enumerate() {
+		assert!(
+			matches!(event, StakingEvent::Staked { validator_id, nonce: 1, .. } if *validator_id == i as u64 + 1),
+			"{event:?}"
+		);
+	}
+
+	// A fifth validator stakes 5,000 BTT.
+	let pubkey = fifth_signer_pubkey();
+	let pubkey_hex = format!("0x{}", sp_core::hexdisplay::HexDisplay::from(&pubkey));
+	let amount = "5000000000000000000000";
+	cast_send(&url, &token, &["approve(address,uint256)", &stake_manager, amount]);
+	cast_send(
+		&url,
+		&stake_manager,
+		&["stakeFor(address,uint256,bool,bytes)", DEPLOYER, amount, "false", &pubkey_hex],
+	);
+	assert_eq!(poll(&mut follower).await, vec![], "reported before its confirmations");
+	mine(&url, CONFIRMATIONS).await;
+	let staked = poll(&mut follower).await;
+	assert_eq!(
+		staked,
+		vec![StakingEvent::Staked {
+			validator_id: 5,
+			signer: bttc_primitives::staking::signer_address(&pubkey),
+			nonce: 1,
+			activation_epoch: 1,
+			amount: 5_000 * 10u128.pow(18),
+			signer_pubkey: pubkey,
+		}]
+	);
+
+	// A reorganisation shallower than the depth: the unstake is mined, then its block is
+	// reverted before it is confirmed. It is never reported.
+	let snapshot = rpc(&url, "evm_snapshot", serde_json::json!([])).await;
+	cast_send(&url, &stake_manager, &["unstake(uint256)", "5"]);
+	mine(&url, CONFIRMATIONS - 2).await;
+	assert_eq!(poll(&mut follower).await, vec![]);
+	assert_eq!(rpc(&url, "evm_revert", serde_json::json!([snapshot])).await, true);
+	mine(&url, CONFIRMATIONS + 2).await;
+	assert_eq!(poll(&mut follower).await, vec![], "a reverted event was reported");
+
+	// The real unstake, confirmed: UnstakeInit with the validator's next nonce.
+	cast_send(&url, &stake_manager, &["unstake(uint256)", "5"]);
+	mine(&url, CONFIRMATIONS).await;
+	let unstake = poll(&mut follower).await;
+	assert!(
+		matches!(unstake.as_slice(), [StakingEvent::UnstakeInit { validator_id: 5, nonce: 2, .. }]),
+		"{unstake:?}"
+	);
+
+	// A restarted follower resumes from its cursor: nothing is reported twice.
+	let resumed_at = follower.next_block();
+	drop(follower);
+	let mut follower = new_follower(0);
+	assert_eq!(follower.next_block(), resumed_at);
+	mine(&url, 2).await;
+	assert_eq!(poll(&mut follower).await, vec![]);
+	// With a rewind (what the node does on start, to re-report what its pool may have lost)
+	// the last events come again; the sidechain's replay guard refuses them.
+	let mut follower = new_follower(CONFIRMATIONS * 4);
+	let again = poll(&mut follower).await;
+	assert!(again.iter().any(|e| matches!(e, StakingEvent::UnstakeInit { .. })), "{again:?}");
+	let _ = std::fs::remove_dir_all(&dir);
+}

@@ -6,7 +6,7 @@
 #
 # The deployer key comes from BTTC_DEPLOYER_KEY (default: anvil's first dev key); the
 # initial validator set from the third argument or BTTC_VALIDATORS (default
-# contracts/deploy/validators.dev.json). BTTC_ROOT_MODE=stake (StakeManager, TRON) or
+# scripts/validators.dev.json). BTTC_ROOT_MODE=stake (StakeManager, TRON) or
 # mirror (ValidatorSetMirror, BSC/Ethereum). See contracts/tools/deploy.js for all settings.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

@@ -72,6 +72,25 @@ log "deploying the root-chain contracts to anvil"
 	"$network_dir/root-chain.json" >"$network_dir/logs/root-chain-deploy.log" 2>&1 ||
 	die "contract deployment failed; see $network_dir/logs/root-chain-deploy.log"
 
+# What the validators' root-chain listeners follow: anvil, standing in for TRON (the stake
+# chain), at a confirmation depth of 2 blocks (1 s each) instead of TRON's 18.
+python3 - "$network_dir/root-chain.json" "$network_dir/root-chains.json" <<'PY' ||
+import json, sys
+deployed = json.load(open(sys.argv[1]))
+json.dump({"chains": [{
+    "chain": "tron",
+    "transport": "ethereum",
+    "rpcUrl": deployed["network"]["rpcUrl"],
+    "stakeManager": deployed["contracts"]["StakeManager"],
+    "confirmations": 2,
+    "emulation": "anvil stands in for TRON on the local network",
+}]}, open(sys.argv[2], "w"), indent=2)
+PY
+	die "could not write $network_dir/root-chains.json"
+# anvil starts empty each run: listener cursors of an earlier run point into a chain that no
+# longer exists.
+rm -rf "$network_dir"/*/chains/*/root-chains
+
 # Fixed libp2p identities so every node can name the others as bootnodes.
 declare -a peer_ids
 for i in "${!validators[@]}"; do
@@ -93,6 +112,7 @@ for i in "${!validators[@]}"; do
 		--rpc-port $((rpc_base + i)) --rpc-cors all \
 		--prometheus-port $((prometheus_base + i)) \
 		--no-mdns --no-telemetry \
+		--root-chains "$network_dir/root-chains.json" \
 		"${bootnodes[@]}" >"$network_dir/logs/$name.log" 2>&1 &
 	pids+=($!)
 	node_pids+=($!)
@@ -117,6 +137,7 @@ for i in "${!validators[@]}"; do
 done
 echo "  root chain (anvil, chain id 31337): http://127.0.0.1:$root_rpc_port"
 echo "    contract addresses: $network_dir/root-chain.json"
+echo "    validators follow its StakeManager (2 confirmations): $network_dir/root-chains.json"
 echo "  logs:  $network_dir/logs/<name>.log"
 echo "  (rpc endpoints also serve WebSocket: ws://127.0.0.1:$rpc_base)"
 echo "  data:  $network_dir/<name>  (kept across runs; --fresh starts over)"

@@ -6,7 +6,7 @@
 //
 // Environment:
 //   BTTC_DEPLOYER_KEY      deployer private key (default: anvil's first dev key)
-//   BTTC_VALIDATORS        validator set JSON (default contracts/deploy/validators.dev.json)
+//   BTTC_VALIDATORS        validator set JSON (default scripts/validators.dev.json)
 //   BTTC_ROOT_MODE         "stake" (StakeManager; the stake chain, TRON) or "mirror"
 //                          (ValidatorSetMirror; BSC/Ethereum). Default "stake".
 //   BTTC_ROOT_CHAIN_ID     BTTC id of this root chain: tron=1, eth=2, bsc=3 (default 1 for
@@ -68,7 +68,7 @@ async function main() {
   }
   const mode = env('BTTC_ROOT_MODE', 'stake');
   if (!['stake', 'mirror'].includes(mode)) throw new Error(`BTTC_ROOT_MODE must be stake or mirror, not ${mode}`);
-  const validatorsFile = validatorsArg || env('BTTC_VALIDATORS', path.resolve(__dirname, '../deploy/validators.dev.json'));
+  const validatorsFile = validatorsArg || env('BTTC_VALIDATORS', path.resolve(__dirname, '../../scripts/validators.dev.json'));
   const validators = loadValidators(validatorsFile);
   const rootChainId = Number(env('BTTC_ROOT_CHAIN_ID', mode === 'stake' ? '1' : '2'));
   const childChainId = BigInt(env('BTTC_CHILD_CHAIN_ID', '199'));

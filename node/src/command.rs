@@ -103,21 +103,44 @@ pub fn run() -> Result<()> {
 		}
 		None => {
 			let runner = cli.create_runner(&cli.run)?;
+			let root_chains = match &cli.root_chains {
+				Some(path) => bttc_relayer::config::load(path)
+					.map_err(|e| sc_cli::Error::Input(e.to_string()))?,
+				None => Vec::new(),
+			};
+			let signer_key = cli.root_signer_key.as_deref().map(load_signer_key).transpose()?;
 			Ok(runner.run_node_until_exit(|config| async move {
+				let duties = crate::duties::DutiesConfig {
+					root_chains,
+					signer_key,
+					state_dir: config.data_path.join("root-chains"),
+				};
 				match config.network.network_backend {
 					sc_network::config::NetworkBackendType::Libp2p => service::new_full::<
 						sc_network::NetworkWorker<
 							bttc_runtime::opaque::Block,
 							<bttc_runtime::opaque::Block as sp_runtime::traits::Block>::Hash,
 						>,
-					>(config)
+					>(config, duties)
 					.map_err(sc_cli::Error::Service),
 					sc_network::config::NetworkBackendType::Litep2p => {
-						service::new_full::<sc_network::Litep2pNetworkBackend>(config)
+						service::new_full::<sc_network::Litep2pNetworkBackend>(config, duties)
 							.map_err(sc_cli::Error::Service)
 					}
 				}
 			})?)
 		}
 	}
+}
+
+/// Reads a secp256k1 secret key (0x + 64 hex digits) from `path`.
+fn load_signer_key(path: &std::path::Path) -> sc_cli::Result<sp_core::ecdsa::Pair> {
+	let fail = |reason: &str| {
+		sc_cli::Error::Input(format!("--root-signer-key {}: {reason}", path.display()))
+	};
+	let text = std::fs::read_to_string(path).map_err(|e| fail(&e.to_string()))?;
+	let bytes = sp_core::bytes::from_hex(text.trim())
+		.map_err(|_| fail("expected 0x followed by 64 hex digits"))?;
+	<sp_core::ecdsa::Pair as sp_core::Pair>::from_seed_slice(&bytes)
+		.map_err(|_| fail("not a valid secp256k1 secret key (32 bytes)"))
 }

@@ -8,6 +8,7 @@
 mod chain_spec;
 mod cli;
 mod command;
+mod duties;
 mod error;
 mod service;
 

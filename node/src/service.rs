@@ -127,6 +127,7 @@ pub fn new_full<
 	N: sc_network::NetworkBackend<Block, <Block as sp_runtime::traits::Block>::Hash>,
 >(
 	config: Configuration,
+	duties: crate::duties::DutiesConfig,
 ) -> Result<TaskManager, ServiceError> {
 	let sc_service::PartialComponents {
 		client,
@@ -234,6 +235,20 @@ pub fn new_full<
 		telemetry: telemetry.as_mut(),
 		tracing_execute_block: None,
 	})?;
+
+	if role.is_authority() {
+		crate::duties::spawn(
+			&task_manager,
+			client.clone(),
+			transaction_pool.clone(),
+			keystore_container.keystore(),
+			duties,
+		);
+	} else if !duties.root_chains.is_empty() || duties.signer_key.is_some() {
+		log::warn!(
+			"--root-chains and --root-signer-key are validator duties: ignored without --validator"
+		);
+	}
 
 	if role.is_authority() {
 		let proposer_factory = sc_basic_authorship::ProposerFactory::new(

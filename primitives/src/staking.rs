@@ -160,3 +160,28 @@ mod tests {
 		assert_ne!(base, session_keys_binding_digest(&[1; 32], RootChainId::Tron, 5, 0, b"keyz"));
 	}
 }
+
+/// What the chain knows of the validator registered under a root-chain signer.
+#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, TypeInfo)]
+pub struct SignerRegistration {
+	/// Its validator id.
+	pub validator_id: RootValidatorId,
+	/// Bindings it made so far: the `binding_nonce` of its next [`session_keys_binding_digest`].
+	pub binding_nonce: u64,
+	/// SCALE encoding of its bound session keys, if any.
+	pub session_keys: Option<Vec<u8>>,
+	/// Whether it is in the active set (staked, not unstaking, not jailed, keys bound).
+	pub active: bool,
+}
+
+sp_api::decl_runtime_apis! {
+	/// The mirrored validator set, for the node's validator duties and tools.
+	pub trait StakingApi {
+		/// Root chain whose `StakeManager` the set mirrors.
+		fn stake_chain() -> RootChainId;
+		/// The validator registered under root-chain signer `signer`.
+		fn registration_of(signer: H160) -> Option<SignerRegistration>;
+		/// Active validators and their power (self + delegated stake), by id.
+		fn active_validators() -> Vec<(RootValidatorId, TokenAmount)>;
+	}
+}

@@ -18,9 +18,10 @@ use sp_version::RuntimeVersion;
 
 use crate::{
 	genesis_config_presets, AccountId, Aura, Balance, Block, BlockNumber, Executive, Grandpa,
-	InherentDataExt, Nonce, Runtime, RuntimeCall, RuntimeGenesisConfig, SessionKeys, Span, System,
-	TransactionPayment, VERSION,
+	InherentDataExt, Nonce, Runtime, RuntimeCall, RuntimeGenesisConfig, SessionKeys, Span, Staking,
+	System, TransactionPayment, VERSION,
 };
+use bttc_primitives::staking::RootValidatorId;
 
 impl_runtime_apis! {
 	impl sp_api::Core<Block> for Runtime {
@@ -107,27 +108,50 @@ impl_runtime_apis! {
 		}
 	}
 
-	impl bttc_primitives::span::SpanApi<Block, AuraId, AuraId> for Runtime {
+	impl bttc_primitives::span::SpanApi<Block, RootValidatorId, AuraId> for Runtime {
 		fn span_params() -> bttc_primitives::span::SpanParams {
 			Span::params()
 		}
 
-		fn current_span() -> Option<bttc_primitives::span::Span<AuraId, AuraId>> {
+		fn current_span() -> Option<bttc_primitives::span::Span<RootValidatorId, AuraId>> {
 			Span::current_span()
 		}
 
-		fn next_span() -> Option<bttc_primitives::span::Span<AuraId, AuraId>> {
+		fn next_span() -> Option<bttc_primitives::span::Span<RootValidatorId, AuraId>> {
 			Span::next_span()
 		}
 
-		fn span_of(block: BlockNumber) -> Option<bttc_primitives::span::Span<AuraId, AuraId>> {
+		fn span_of(block: BlockNumber) -> Option<bttc_primitives::span::Span<RootValidatorId, AuraId>> {
 			Span::span_of(block)
 		}
 
 		fn expected_authors(
 			block: BlockNumber,
-		) -> Option<bttc_primitives::span::ExpectedAuthors<AuraId, AuraId>> {
+		) -> Option<bttc_primitives::span::ExpectedAuthors<RootValidatorId, AuraId>> {
 			Span::expected_authors(block)
+		}
+	}
+
+	impl bttc_primitives::staking::StakingApi<Block> for Runtime {
+		fn stake_chain() -> bttc_primitives::RootChainId {
+			<crate::configs::StakeChain as frame_support::traits::Get<_>>::get()
+		}
+
+		fn registration_of(
+			signer: sp_core::H160,
+		) -> Option<bttc_primitives::staking::SignerRegistration> {
+			let validator_id = pallet_bttc_staking::ValidatorBySigner::<Runtime>::get(signer)?;
+			let record = Staking::validator(validator_id)?;
+			Some(bttc_primitives::staking::SignerRegistration {
+				validator_id,
+				binding_nonce: record.binding_nonce,
+				session_keys: record.keys.as_ref().map(codec::Encode::encode),
+				active: record.is_active(),
+			})
+		}
+
+		fn active_validators() -> Vec<(RootValidatorId, bttc_primitives::staking::TokenAmount)> {
+			Staking::active_validators().into_iter().map(|(id, record)| (id, record.power)).collect()
 		}
 	}
 

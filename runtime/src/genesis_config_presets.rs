@@ -1,14 +1,17 @@
 //! Genesis presets: the starting state of the `dev`, `local` and `testnet` chains.
 //!
-//! Chain specs are generated from these presets (`scripts/generate-chain-specs.sh`), so this
-//! file is the one place a chain's initial validators, balances and sudo key are defined.
+//! Chain specs are generated from these presets (`scripts/generate-chain-specs.sh`). The
+//! validators come from `scripts/validators.dev.json`, the file `scripts/deploy-contracts.sh`
+//! stakes on the root chain: one source for both sides of the validator set.
 
-use crate::{AccountId, Balance, RuntimeGenesisConfig, SessionKeys, BTT};
+use crate::{configs::StakingSessionKeys, AccountId, Balance, RuntimeGenesisConfig, BTT};
 use alloc::{vec, vec::Vec};
-use bttc_primitives::span::SpanParams;
+use bttc_primitives::{
+	span::SpanParams,
+	staking::{RootValidatorId, SignerPubkey, TokenAmount},
+};
 use frame_support::build_struct_json_patch;
 use serde_json::Value;
-use sp_consensus_aura::sr25519::AuthorityId as AuraId;
 use sp_consensus_grandpa::AuthorityId as GrandpaId;
 use sp_genesis_builder::PresetId;
 use sp_keyring::{Ed25519Keyring, Sr25519Keyring};
@@ -25,30 +28,67 @@ pub const DEV_ENDOWMENT: Balance = 1_000_000 * BTT;
 /// Balance given to each testnet validator account.
 pub const TESTNET_ENDOWMENT: Balance = 10_000 * BTT;
 
-/// A genesis validator: its account and the keys its node signs with.
+/// The development validator set shared with the root-chain deployment.
+pub const DEV_VALIDATORS_JSON: &str = include_str!("../../scripts/validators.dev.json");
+
+/// A genesis validator: its account, the keys its node signs with, and its stake on the
+/// root chain.
 pub struct GenesisValidator {
 	/// Account the validator is paid to and signs transactions with.
 	pub account: AccountId,
-	/// Block-authoring key.
-	pub aura: AuraId,
-	/// GRANDPA finality key.
-	pub grandpa: GrandpaId,
+	/// Validator id in `StakeManager` (its position in the validator file, from 1).
+	pub id: RootValidatorId,
+	/// Root-chain signer key.
+	pub signer_pubkey: SignerPubkey,
+	/// Stake in wei of BTT.
+	pub stake: TokenAmount,
+	/// Session keys: Aura, GRANDPA and bridge attestation.
+	pub keys: StakingSessionKeys,
 }
 
-impl GenesisValidator {
-	/// The well-known development validator for `keyring` (`//Alice`, `//Bob`, ...).
-	pub fn dev(keyring: Sr25519Keyring) -> Self {
-		Self {
-			account: keyring.to_account_id(),
-			aura: keyring.public().into(),
-			grandpa: ed25519_twin(keyring),
-		}
-	}
+fn keyring_named(name: &str) -> Option<Sr25519Keyring> {
+	Sr25519Keyring::iter().find(|k| {
+		let debug = alloc::format!("{k:?}");
+		debug == name
+	})
+}
 
-	/// The session keys of this validator, as `author_insertKey`/`session` see them.
-	pub fn session_keys(&self) -> SessionKeys {
-		SessionKeys { aura: self.aura.clone(), grandpa: self.grandpa.clone() }
+fn hex_array<const N: usize>(text: &str) -> Option<[u8; N]> {
+	let digits = text.strip_prefix("0x")?.as_bytes();
+	if digits.len() != N * 2 {
+		return None;
 	}
+	let mut out = [0u8; N];
+	for (byte, pair) in out.iter_mut().zip(digits.chunks_exact(2)) {
+		let pair = core::str::from_utf8(pair).ok()?;
+		*byte = u8::from_str_radix(pair, 16).ok()?;
+	}
+	Some(out)
+}
+
+/// The validators of `scripts/validators.dev.json`, in file order (ids 1, 2, ...). An entry
+/// that does not parse ends the list; the preset tests check that all four are read.
+pub fn dev_validators() -> Vec<GenesisValidator> {
+	let Ok(file) = serde_json::from_str::<Value>(DEV_VALIDATORS_JSON) else { return Vec::new() };
+	let Some(entries) = file["validators"].as_array() else { return Vec::new() };
+	entries
+		.iter()
+		.zip(1u64..)
+		.map_while(|(entry, id)| {
+			let keyring = keyring_named(entry["sessionKeys"].as_str()?)?;
+			Some(GenesisValidator {
+				account: keyring.to_account_id(),
+				id,
+				signer_pubkey: hex_array(entry["signerPubkey"].as_str()?)?,
+				stake: entry["stake"].as_str()?.parse().ok()?,
+				keys: pallet_bttc_staking::SessionKeys {
+					aura: keyring.public().into(),
+					grandpa: ed25519_twin(keyring),
+					attestation: keyring.public().into(),
+				},
+			})
+		})
+		.collect()
 }
 
 /// The ed25519 key derived from the same dev seed as `keyring` (`//Alice` → ed25519 `//Alice`).
@@ -90,16 +130,31 @@ fn genesis(
 	sudo: Option<AccountId>,
 	span: SpanParams,
 ) -> Value {
+	let stakes: Vec<(GrandpaId, TokenAmount)> =
+		validators.iter().map(|v| (v.keys.grandpa.clone(), v.stake)).collect();
 	build_struct_json_patch!(RuntimeGenesisConfig {
 		balances: pallet_balances::GenesisConfig { balances: endowed },
+		// Aura only keeps the slot clock; the span schedule says who authors.
 		aura: pallet_aura::GenesisConfig {
-			authorities: validators.iter().map(|v| v.aura.clone()).collect::<Vec<_>>(),
+			authorities: validators.iter().map(|v| v.keys.aura.clone()).collect::<Vec<_>>(),
 		},
 		grandpa: pallet_grandpa::GenesisConfig {
-			// Equal weights until stake-weighted finality arrives with the staking pallet.
-			authorities: validators.iter().map(|v| (v.grandpa.clone(), 1)).collect::<Vec<_>>(),
+			authorities: crate::configs::finality::stake_weighted(&stakes),
 		},
 		sudo: pallet_sudo::GenesisConfig { key: sudo },
+		staking: pallet_bttc_staking::GenesisConfig {
+			validators: validators
+				.iter()
+				.map(|v| pallet_bttc_staking::GenesisValidator {
+					id: v.id,
+					signer_pubkey: v.signer_pubkey,
+					power: v.stake,
+					// `Staked` (nonce 1) is reflected in this entry.
+					nonce: 1,
+					keys: v.keys.clone(),
+				})
+				.collect::<Vec<_>>(),
+		},
 		span: pallet_bttc_span::GenesisConfig { params: span },
 	})
 }
@@ -111,24 +166,16 @@ fn dev_endowments() -> Vec<(AccountId, Balance)> {
 
 fn dev_genesis() -> Value {
 	genesis(
-		vec![GenesisValidator::dev(Sr25519Keyring::Alice)],
+		dev_validators().into_iter().take(1).collect(),
 		dev_endowments(),
 		Some(Sr25519Keyring::Alice.to_account_id()),
 		DEV_SPAN_PARAMS,
 	)
 }
 
-/// The four validators of the `local` and `testnet` presets.
-pub fn local_validators() -> Vec<GenesisValidator> {
-	[Sr25519Keyring::Alice, Sr25519Keyring::Bob, Sr25519Keyring::Charlie, Sr25519Keyring::Dave]
-		.into_iter()
-		.map(GenesisValidator::dev)
-		.collect()
-}
-
 fn local_genesis() -> Value {
 	genesis(
-		local_validators(),
+		dev_validators(),
 		dev_endowments(),
 		Some(Sr25519Keyring::Alice.to_account_id()),
 		DEV_SPAN_PARAMS,
@@ -136,7 +183,7 @@ fn local_genesis() -> Value {
 }
 
 fn testnet_genesis() -> Value {
-	let validators = local_validators();
+	let validators = dev_validators();
 	let endowed = validators.iter().map(|v| (v.account.clone(), TESTNET_ENDOWMENT)).collect();
 	genesis(validators, endowed, None, SpanParams::BTTC)
 }

@@ -51,10 +51,12 @@ pub mod opaque {
 }
 
 impl_opaque_keys! {
-	/// The keys a validator's node holds: one for authoring blocks, one for GRANDPA votes.
+	/// The keys a validator's node holds: authoring blocks (Aura, sr25519), GRANDPA votes
+	/// (ed25519) and reports of root-chain events to the bridge (`bttc`, sr25519).
 	pub struct SessionKeys {
 		pub aura: Aura,
 		pub grandpa: Grandpa,
+		pub bttc: pallet_bttc_bridge::crypto::AuthorityId,
 	}
 }
 
@@ -153,10 +155,18 @@ mod runtime {
 	#[runtime::pallet_index(6)]
 	pub type Sudo = pallet_sudo;
 
-	/// Span committees: which validators produce blocks, sprint by sprint. After Aura: its
-	/// genesis reads the Aura authorities.
+	/// The validator set mirrored from the stake chain's StakeManager. Before Span: Span's
+	/// genesis reads the validators.
+	#[runtime::pallet_index(20)]
+	pub type Staking = pallet_bttc_staking;
+
+	/// Span committees: which validators produce blocks, sprint by sprint.
 	#[runtime::pallet_index(21)]
 	pub type Span = pallet_bttc_span;
+
+	/// Attestation of root-chain events by 2/3 + 1 of stake.
+	#[runtime::pallet_index(23)]
+	pub type Bridge = pallet_bttc_bridge;
 }
 
 #[cfg(test)]

@@ -99,6 +99,29 @@ mod presets {
 	}
 
 	#[test]
+	fn genesis_validators_are_the_ones_the_root_chain_deployment_stakes() {
+		let file: serde_json::Value = serde_json::from_str(DEV_VALIDATORS_JSON).unwrap();
+		let entries = file["validators"].as_array().unwrap();
+		assert_eq!(entries.len(), 4);
+		assert_eq!(dev_validators().len(), entries.len(), "every entry of the file is read");
+		build("local").execute_with(|| {
+			for (entry, id) in entries.iter().zip(1u64..) {
+				let record = Staking::validator(id).expect("validator in genesis");
+				let signer = entry["signer"].as_str().unwrap().to_lowercase();
+				assert_eq!(format!("{:?}", record.signer), signer, "validator {id}");
+				assert_eq!(record.power.to_string(), entry["stake"].as_str().unwrap());
+				assert!(record.is_active(), "validator {id} is active from genesis");
+			}
+			let span = Span::current_span().unwrap();
+			assert_eq!(span.validators.iter().map(|v| v.id).collect::<Vec<_>>(), vec![1, 2, 3, 4]);
+			// Equal stakes: equal GRANDPA weights.
+			let weights: Vec<u64> =
+				Grandpa::grandpa_authorities().iter().map(|(_, w)| *w).collect();
+			assert_eq!(weights, vec![250_000_000; 4]);
+		});
+	}
+
+	#[test]
 	fn dev_accounts_are_funded_with_btt() {
 		build("local").execute_with(|| {
 			let bob: AccountId = Sr25519Keyring::Bob.into();
@@ -126,23 +149,24 @@ mod finality {
 		(Sr25519Keyring::Dave, Ed25519Keyring::Dave),
 	];
 
-	/// GRANDPA keys bound the way the dev keyring pairs them.
+	/// Validator `i + 1` votes with the `i`-th GRANDPA key of [`KEYS`].
 	struct KeyringBinding;
-	impl FinalityKeyOf<AuraId> for KeyringBinding {
-		fn finality_key(validator: &AuraId) -> Option<GrandpaId> {
-			KEYS.iter()
-				.find(|(aura, _)| &AuraId::from(aura.public()) == validator)
-				.map(|(_, g)| g.public().into())
+	impl FinalityKeyOf<u64> for KeyringBinding {
+		fn finality_key(validator: &u64) -> Option<GrandpaId> {
+			let index = usize::try_from(validator.checked_sub(1)?).ok()?;
+			KEYS.get(index).map(|(_, g)| g.public().into())
 		}
 	}
 
-	fn span(stakes: &[u128]) -> SpanInfo<AuraId, AuraId> {
+	fn span(stakes: &[u128]) -> SpanInfo<u64, AuraId> {
 		let validators = KEYS
 			.iter()
 			.zip(stakes)
-			.map(|((aura, _), stake)| {
-				let key: AuraId = aura.public().into();
-				SpanValidator { id: key.clone(), stake: *stake, authority: key }
+			.zip(1u64..)
+			.map(|(((aura, _), stake), id)| SpanValidator {
+				id,
+				stake: *stake,
+				authority: AuraId::from(aura.public()),
 			})
 			.collect();
 		SpanInfo {

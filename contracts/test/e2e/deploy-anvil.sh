@@ -39,7 +39,7 @@ start_anvil 1001; ROOT_URL="$ANVIL_URL"   # the stake chain (TRON role; TRON its
 start_anvil 199;  CHILD_URL="$ANVIL_URL"  # the sidechain stand-in
 start_anvil 1003; BSC_URL="$ANVIL_URL"    # a mirror root chain (BSC role)
 
-VALIDATORS="$CONTRACTS/deploy/validators.dev.json"
+VALIDATORS="$CONTRACTS/../scripts/validators.dev.json"
 if "$ROOT/scripts/deploy-contracts.sh" "$ROOT_URL" "$WORK/stake.json" "$VALIDATORS" 2>"$WORK/deploy-stake.log"; then
   ok "deploy-contracts.sh (stake mode) against anvil at $ROOT_URL"
 else

@@ -4,7 +4,7 @@
 use crate::{
 	digest::slot_of, error::Error, schedule::BlockSchedule, verify::verify_header, LOG_TARGET,
 };
-use bttc_primitives::{span::SpanApi, BlockNumber};
+use bttc_primitives::{span::SpanApi, staking::RootValidatorId, BlockNumber};
 use sc_client_api::AuxStore;
 use sc_consensus::{
 	block_import::{BlockImport, BlockImportParams, ForkChoiceStrategy},
@@ -32,7 +32,7 @@ pub(crate) fn schedule_at<B, C>(
 where
 	B: BlockT,
 	C: ProvideRuntimeApi<B>,
-	C::Api: SpanApi<B, AuraId, AuraId> + AuraApi<B, AuraId>,
+	C::Api: SpanApi<B, RootValidatorId, AuraId> + AuraApi<B, AuraId>,
 {
 	let api = client.runtime_api();
 	let schedule = api
@@ -68,7 +68,7 @@ impl<B, C, CIDP> Verifier<B> for SpanVerifier<C, CIDP>
 where
 	B: BlockT,
 	C: ProvideRuntimeApi<B> + HeaderBackend<B> + AuxStore + Send + Sync,
-	C::Api: BlockBuilderApi<B> + SpanApi<B, AuraId, AuraId> + AuraApi<B, AuraId>,
+	C::Api: BlockBuilderApi<B> + SpanApi<B, RootValidatorId, AuraId> + AuraApi<B, AuraId>,
 	CIDP: CreateInherentDataProviders<B, ()> + Send + Sync,
 	CIDP::InherentDataProviders: InherentDataProviderExt + Send + Sync,
 {
@@ -178,7 +178,7 @@ pub fn import_queue<B, C, I, CIDP>(
 where
 	B: BlockT,
 	C: ProvideRuntimeApi<B> + HeaderBackend<B> + AuxStore + Send + Sync + 'static,
-	C::Api: BlockBuilderApi<B> + SpanApi<B, AuraId, AuraId> + AuraApi<B, AuraId>,
+	C::Api: BlockBuilderApi<B> + SpanApi<B, RootValidatorId, AuraId> + AuraApi<B, AuraId>,
 	I: BlockImport<B, Error = sp_consensus::Error> + Send + Sync + 'static,
 	CIDP: CreateInherentDataProviders<B, ()> + Send + Sync + 'static,
 	CIDP::InherentDataProviders: InherentDataProviderExt + Send + Sync,

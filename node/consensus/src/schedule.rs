@@ -9,13 +9,16 @@
 use crate::error::Error;
 use bttc_primitives::{
 	span::{ExpectedAuthors, ScheduledAuthor},
+	staking::RootValidatorId,
 	BlockNumber,
 };
 use sp_consensus_aura::sr25519::AuthorityId as AuraId;
 use sp_consensus_slots::Slot;
 
 /// The schedule of one block, as the runtime states it at the parent.
-pub type BlockSchedule = ExpectedAuthors<AuraId, AuraId>;
+pub type BlockSchedule = ExpectedAuthors<RootValidatorId, AuraId>;
+/// One allowed author of a block.
+pub type Author = ScheduledAuthor<RootValidatorId, AuraId>;
 
 /// Slots an author must wait after the parent's slot: `ceil(delay_ms / slot_ms)`, at least 1.
 pub fn delay_slots(delay_ms: u64, slot_ms: u64) -> Result<u64, Error> {
@@ -26,11 +29,7 @@ pub fn delay_slots(delay_ms: u64, slot_ms: u64) -> Result<u64, Error> {
 }
 
 /// First slot in which `author` may seal a block whose parent is in `parent_slot`.
-pub fn earliest_slot(
-	parent_slot: Slot,
-	author: &ScheduledAuthor<AuraId, AuraId>,
-	slot_ms: u64,
-) -> Result<Slot, Error> {
+pub fn earliest_slot(parent_slot: Slot, author: &Author, slot_ms: u64) -> Result<Slot, Error> {
 	Ok(Slot::from(u64::from(parent_slot).saturating_add(delay_slots(author.delay_ms, slot_ms)?)))
 }
 
@@ -43,7 +42,7 @@ pub fn authorize<'a>(
 	parent_slot: Slot,
 	slot: Slot,
 	slot_ms: u64,
-) -> Result<&'a ScheduledAuthor<AuraId, AuraId>, Error> {
+) -> Result<&'a Author, Error> {
 	let entry = schedule.authors.iter().find(|a| &a.authority == author).ok_or_else(|| {
 		Error::NotAProducer { block, span: schedule.span_id, author: author.clone() }
 	})?;
@@ -68,7 +67,7 @@ pub fn claimable<'a>(
 	slot: Slot,
 	slot_ms: u64,
 	is_ours: impl Fn(&AuraId) -> bool,
-) -> Option<&'a ScheduledAuthor<AuraId, AuraId>> {
+) -> Option<&'a Author> {
 	schedule.authors.iter().find(|a| {
 		is_ours(&a.authority)
 			&& earliest_slot(parent_slot, a, slot_ms).is_ok_and(|earliest| slot >= earliest)

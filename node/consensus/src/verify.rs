@@ -91,7 +91,7 @@ mod tests {
 			.map(|(succession, key)| {
 				let succession = succession as u32;
 				ScheduledAuthor {
-					validator: aura(key),
+					validator: u64::from(succession) + 1,
 					authority: aura(key),
 					succession,
 					delay_ms: author_delay_ms(sprint_start, succession, 2_000, 6_000, 2_000),

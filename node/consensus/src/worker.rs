@@ -8,7 +8,7 @@ use crate::{
 	schedule::{claimable, BlockSchedule},
 	LOG_TARGET,
 };
-use bttc_primitives::{span::SpanApi, BlockNumber};
+use bttc_primitives::{span::SpanApi, staking::RootValidatorId, BlockNumber};
 use codec::Decode;
 use futures::{Future, TryFutureExt};
 use sc_consensus::{BlockImport, BlockImportParams, ForkChoiceStrategy, StateAction};
@@ -80,7 +80,7 @@ pub fn start_span_authoring<B, C, SC, I, PF, SO, L, CIDP, Error>(
 where
 	B: BlockT,
 	C: ProvideRuntimeApi<B> + HeaderBackend<B> + Send + Sync + 'static,
-	C::Api: SpanApi<B, AuraId, AuraId> + AuraApi<B, AuraId>,
+	C::Api: SpanApi<B, RootValidatorId, AuraId> + AuraApi<B, AuraId>,
 	SC: SelectChain<B>,
 	I: BlockImport<B> + Send + Sync + 'static,
 	PF: Environment<B, Error = Error> + Send + Sync + 'static,
@@ -130,7 +130,7 @@ impl<B, C, E, I, SO, L, Error> SimpleSlotWorker<B> for SpanWorker<B, C, E, I, SO
 where
 	B: BlockT,
 	C: ProvideRuntimeApi<B> + HeaderBackend<B> + Send + Sync,
-	C::Api: SpanApi<B, AuraId, AuraId> + AuraApi<B, AuraId>,
+	C::Api: SpanApi<B, RootValidatorId, AuraId> + AuraApi<B, AuraId>,
 	E: Environment<B, Error = Error> + Send + Sync,
 	E::Proposer: Proposer<B, Error = Error>,
 	I: BlockImport<B> + Send + Sync + 'static,

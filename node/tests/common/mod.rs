@@ -16,8 +16,8 @@ use std::{
 	time::{Duration, Instant},
 };
 
-/// A span as the runtime API returns it (validator id and authoring key are both Aura keys).
-pub type Span = bttc_primitives::span::Span<AuraId, AuraId>;
+/// A span as the runtime API returns it: root-chain validator ids and Aura authoring keys.
+pub type Span = bttc_primitives::span::Span<bttc_primitives::staking::RootValidatorId, AuraId>;
 pub use sp_consensus_aura::sr25519::AuthorityId as AuraId;
 
 /// Path of the node binary built by cargo for these tests.
@@ -121,6 +121,17 @@ pub struct Node {
 impl Node {
 	/// Starts validator `spec` of chain `chain`, connected to `peers`.
 	pub fn start(spec: &NodeSpec, chain: &str, peers: &[NodeSpec], log_dir: &Path) -> Self {
+		Self::start_with(spec, chain, peers, log_dir, &[])
+	}
+
+	/// [`Node::start`] with extra command-line arguments.
+	pub fn start_with(
+		spec: &NodeSpec,
+		chain: &str,
+		peers: &[NodeSpec],
+		log_dir: &Path,
+		extra: &[String],
+	) -> Self {
 		let log = log_dir.join(format!("{}.log", spec.name));
 		let log_file = std::fs::OpenOptions::new().create(true).append(true).open(&log).unwrap();
 		let mut cmd = Command::new(node_binary());
@@ -142,6 +153,7 @@ impl Node {
 		for peer in peers.iter().filter(|p| p.name != spec.name) {
 			cmd.args(["--bootnodes", &peer.multiaddr()]);
 		}
+		cmd.args(extra);
 		let mut child = cmd
 			.stdin(Stdio::null())
 			.stdout(log_file.try_clone().unwrap())
@@ -237,6 +249,15 @@ impl Node {
 		let value = self.call("state_call", rpc_params!["SpanApi_span_of", arg]).await?;
 		let bytes = sp_core::bytes::from_hex(value.as_str()?).ok()?;
 		Option::<Span>::decode(&mut &bytes[..]).ok()?
+	}
+
+	/// Calls runtime API `method` with SCALE-encoded `args` at the best block and decodes
+	/// the answer.
+	pub async fn runtime_call<T: codec::Decode>(&self, method: &str, args: &[u8]) -> Option<T> {
+		let arg = format!("0x{}", sp_core::hexdisplay::HexDisplay::from(&args));
+		let value = self.call("state_call", rpc_params![method, arg]).await?;
+		let bytes = sp_core::bytes::from_hex(value.as_str()?).ok()?;
+		T::decode(&mut &bytes[..]).ok()
 	}
 
 	/// The last lines of the node's log, for failure messages.

@@ -6,7 +6,10 @@
 
 use crate::{Grandpa, Runtime};
 use alloc::vec::Vec;
-use bttc_primitives::span::{Span, Stake};
+use bttc_primitives::{
+	span::{Span, Stake},
+	staking::RootValidatorId,
+};
 use frame_support::weights::Weight;
 use pallet_bttc_span::OnSpanStart;
 use sp_consensus_aura::sr25519::AuthorityId as AuraId;
@@ -42,8 +45,7 @@ pub trait FinalityKeyOf<ValidatorId> {
 	fn finality_key(validator: &ValidatorId) -> Option<GrandpaId>;
 }
 
-/// No validator has bound a GRANDPA key through staking yet: GRANDPA keeps the genesis set,
-/// whose equal weights match the equal stakes of the genesis validators.
+/// No validator has a bound GRANDPA key: the set never changes (tests).
 pub struct NoBoundFinalityKeys;
 impl<ValidatorId> FinalityKeyOf<ValidatorId> for NoBoundFinalityKeys {
 	fn finality_key(_validator: &ValidatorId) -> Option<GrandpaId> {
@@ -51,12 +53,22 @@ impl<ValidatorId> FinalityKeyOf<ValidatorId> for NoBoundFinalityKeys {
 	}
 }
 
+/// The GRANDPA keys validators bound through the staking pallet.
+pub struct StakingFinalityKeys;
+impl FinalityKeyOf<RootValidatorId> for StakingFinalityKeys {
+	fn finality_key(validator: &RootValidatorId) -> Option<GrandpaId> {
+		crate::Staking::finality_key(*validator)
+	}
+}
+
 /// [`OnSpanStart`] hook moving GRANDPA to the span's validators, weighted by stake, with the
 /// keys given by `Keys`. Validators without a bound key are left out of the vote.
 pub struct GrandpaFollowsSpans<Keys>(core::marker::PhantomData<Keys>);
 
-impl<Keys: FinalityKeyOf<AuraId>> OnSpanStart<AuraId, AuraId> for GrandpaFollowsSpans<Keys> {
-	fn on_span_start(span: &Span<AuraId, AuraId>) -> Weight {
+impl<Keys: FinalityKeyOf<RootValidatorId>> OnSpanStart<RootValidatorId, AuraId>
+	for GrandpaFollowsSpans<Keys>
+{
+	fn on_span_start(span: &Span<RootValidatorId, AuraId>) -> Weight {
 		let db = <Runtime as frame_system::Config>::DbWeight::get();
 		let keyed: Vec<(GrandpaId, Stake)> = span
 			.validators

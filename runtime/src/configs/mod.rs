@@ -6,7 +6,7 @@ pub mod finality;
 use crate::{
 	AccountId, Aura, Balance, Balances, Block, BlockNumber, Hash, Nonce, PalletInfo, Runtime,
 	RuntimeCall, RuntimeEvent, RuntimeFreezeReason, RuntimeHoldReason, RuntimeOrigin, RuntimeTask,
-	System, EXISTENTIAL_DEPOSIT, SLOT_DURATION, VERSION,
+	Staking, System, EXISTENTIAL_DEPOSIT, SLOT_DURATION, VERSION,
 };
 use frame_support::{
 	derive_impl,
@@ -21,7 +21,7 @@ use frame_support::{
 use frame_system::limits::{BlockLength, BlockWeights};
 use pallet_transaction_payment::{ConstFeeMultiplier, FungibleAdapter, Multiplier};
 use sp_consensus_aura::sr25519::AuthorityId as AuraId;
-use sp_runtime::{traits::One, Perbill};
+use sp_runtime::{traits::One, transaction_validity::TransactionPriority, Perbill};
 use sp_version::RuntimeVersion;
 
 /// Share of a block that ordinary (non-operational) extrinsics may fill.
@@ -132,23 +132,15 @@ parameter_types! {
 	pub const BlockPeriodMs: u64 = bttc_primitives::time::MILLISECS_PER_BLOCK;
 }
 
-/// The Aura authorities, as the validator set until the staking pallet mirrors stakes.
-pub struct AuraAuthorities;
-impl frame_support::traits::Get<alloc::vec::Vec<AuraId>> for AuraAuthorities {
-	fn get() -> alloc::vec::Vec<AuraId> {
-		pallet_aura::Authorities::<Runtime>::get().into_inner()
-	}
-}
-
 impl pallet_bttc_span::Config for Runtime {
-	type ValidatorId = AuraId;
+	type ValidatorId = bttc_primitives::staking::RootValidatorId;
 	type AuthorityId = AuraId;
-	type ValidatorSet = pallet_bttc_span::EqualStake<AuraAuthorities>;
+	type ValidatorSet = Staking;
 	type BlockPeriodMs = BlockPeriodMs;
 	type MaxValidators = MaxSpanValidators;
 	type MaxProducers = MaxSpanProducers;
 	type MaxSpanHistory = MaxSpanHistory;
-	type OnSpanStart = finality::GrandpaFollowsSpans<finality::NoBoundFinalityKeys>;
+	type OnSpanStart = finality::GrandpaFollowsSpans<finality::StakingFinalityKeys>;
 	type WeightInfo = pallet_bttc_span::weights::SubstrateWeight<Runtime>;
 }
 
@@ -156,4 +148,53 @@ impl pallet_sudo::Config for Runtime {
 	type RuntimeEvent = RuntimeEvent;
 	type RuntimeCall = RuntimeCall;
 	type WeightInfo = pallet_sudo::weights::SubstrateWeight<Runtime>;
+}
+
+/// Session keys as the staking pallet binds them to a validator.
+pub type StakingSessionKeys = pallet_bttc_staking::SessionKeys<
+	AuraId,
+	sp_consensus_grandpa::AuthorityId,
+	pallet_bttc_bridge::crypto::AuthorityId,
+>;
+
+parameter_types! {
+	/// BTTC's StakeManager lives on TRON; dev and local networks stand anvil in for it.
+	pub const StakeChain: bttc_primitives::RootChainId = bttc_primitives::RootChainId::Tron;
+	pub const MaxStakingValidators: u32 = MAX_AUTHORITIES;
+	/// Out-of-order events a validator may have waiting for a missing nonce.
+	pub const MaxQueuedPerValidator: u32 = 16;
+	/// Validator-duty extrinsics (reports, key bindings) go before ordinary transactions.
+	pub const DutyPriority: TransactionPriority = TransactionPriority::MAX / 2;
+	/// A report not attested within ~10 minutes expires.
+	pub const ReportTtl: BlockNumber = 300;
+	pub const MaxPendingReports: u32 = 1_024;
+	pub const MaxContentsPerKey: u32 = 4;
+	pub const MaxExpiriesPerBlock: u32 = 16;
+}
+
+impl pallet_bttc_staking::Config for Runtime {
+	type AuraId = AuraId;
+	type FinalityId = sp_consensus_grandpa::AuthorityId;
+	type AttestationId = pallet_bttc_bridge::crypto::AuthorityId;
+	type StakeChain = StakeChain;
+	type MaxValidators = MaxStakingValidators;
+	type MaxQueuedPerValidator = MaxQueuedPerValidator;
+	type UnsignedPriority = DutyPriority;
+	type WeightInfo = pallet_bttc_staking::weights::SubstrateWeight<Runtime>;
+}
+
+impl pallet_bttc_bridge::Config for Runtime {
+	type AuthorityId = pallet_bttc_bridge::crypto::AuthorityId;
+	type RootChainEvent = bttc_primitives::staking::StakingEvent;
+	type ValidatorStakes = Staking;
+	type OnAttested = Staking;
+	type ReportTtl = ReportTtl;
+	type MaxPending = MaxPendingReports;
+	type MaxValidators = MaxStakingValidators;
+	type MaxContentsPerKey = MaxContentsPerKey;
+	type MaxExpiriesPerBlock = MaxExpiriesPerBlock;
+	type UnsignedPriority = DutyPriority;
+	type WeightInfo = pallet_bttc_bridge::weights::SubstrateWeight<Runtime>;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = ();
 }

@@ -18,7 +18,9 @@ fn pallet_indices_are_pinned() {
 	assert_eq!(index_of::<Balances>(), Some(4));
 	assert_eq!(index_of::<TransactionPayment>(), Some(5));
 	assert_eq!(index_of::<Sudo>(), Some(6));
+	assert_eq!(index_of::<Staking>(), Some(20));
 	assert_eq!(index_of::<Span>(), Some(21));
+	assert_eq!(index_of::<Bridge>(), Some(23));
 }
 
 #[test]

@@ -61,3 +61,21 @@ build_node() {
 	(cd "$REPO_ROOT" && bcargo build --locked -p bttc-node) || die "build failed"
 	log "build finished in $((SECONDS - start)) s"
 }
+
+# Installs the root-chain npm toolchain (solc-js, anvil, forge, cast, ethers) of contracts/,
+# again only when contracts/package-lock.json changed. The node's and the relayer's
+# integration tests run anvil and the deploy script from it.
+ensure_root_chain_toolchain() {
+	local dir="$REPO_ROOT/contracts"
+	local stamp="$dir/node_modules/.bttc-lock.sha256"
+	local sum
+	sum="$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)"
+	if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$sum" ]; then
+		return 0
+	fi
+	command -v npm >/dev/null || die "npm is missing: install Node.js (e.g. apt-get install nodejs npm)"
+	log "installing the root-chain toolchain (npm ci in contracts/)"
+	(cd "$dir" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error </dev/null) ||
+		die "npm ci in contracts/ failed"
+	echo "$sum" >"$stamp"
+}

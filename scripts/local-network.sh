@@ -52,10 +52,7 @@ trap 'stop_all; exit 130' INT TERM
 trap stop_all EXIT
 
 # The root chain: a fresh anvil each run (its state is not kept), contracts deployed on it.
-log "installing the root-chain toolchain (npm) if missing"
-(cd "$REPO_ROOT/contracts" && { [ -d node_modules/ethers ] ||
-	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error </dev/null; }) ||
-	die "npm ci in contracts/ failed"
+ensure_root_chain_toolchain
 anvil_bin="$REPO_ROOT/contracts/node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil"
 [ -x "$anvil_bin" ] || die "anvil is missing: run 'npm ci' in contracts/"
 "$anvil_bin" --host 127.0.0.1 --port "$root_rpc_port" --chain-id 31337 --block-time 1 \

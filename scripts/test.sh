@@ -14,6 +14,8 @@ log "checking formatting"
 cargo fmt --all -- --check || die "code is not formatted: run 'cargo fmt --all'"
 
 build_node
+# The relayer's and the node's root-chain tests run anvil and deploy the contracts.
+ensure_root_chain_toolchain
 
 log "running Rust tests"
 bcargo test --locked --workspace || die "Rust tests failed"

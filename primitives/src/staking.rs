@@ -118,6 +118,7 @@ pub fn session_keys_binding_digest(
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)] // a failing test should stop at the failing line
 mod tests {
 	use super::*;
 

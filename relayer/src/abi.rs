@@ -97,7 +97,7 @@ impl Reader<'_> {
 	fn pubkey(&self, index: usize) -> Result<SignerPubkey, Error> {
 		let offset: usize = self.data_uint(index, "bytes offset")?;
 		let len_word = offset / 32;
-		if offset % 32 != 0 {
+		if !offset.is_multiple_of(32) {
 			return Err(self.fail("unaligned bytes offset"));
 		}
 		let len: usize = self.data_uint(len_word, "bytes length")?;
@@ -182,6 +182,7 @@ pub fn decode_staking_log(log: &Log) -> Result<Option<StakingEvent>, Error> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)] // a failing test should stop at the failing line
 mod tests {
 	use super::*;
 

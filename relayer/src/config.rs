@@ -114,6 +114,7 @@ pub fn load(path: &Path) -> Result<Vec<ChainConfig>, Error> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)] // a failing test should stop at the failing line
 mod tests {
 	use super::*;
 

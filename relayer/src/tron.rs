@@ -37,6 +37,7 @@ pub fn format_address(account: &H160) -> String {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)] // a failing test should stop at the failing line
 mod tests {
 	use super::*;
 

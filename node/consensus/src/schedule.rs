@@ -61,13 +61,13 @@ pub fn authorize<'a>(
 
 /// The first of `schedule`'s authors, in succession order, that `is_ours` accepts and whose
 /// earliest slot has come: the claim this node may make for `slot`.
-pub fn claimable<'a>(
-	schedule: &'a BlockSchedule,
+pub fn claimable(
+	schedule: &BlockSchedule,
 	parent_slot: Slot,
 	slot: Slot,
 	slot_ms: u64,
 	is_ours: impl Fn(&AuraId) -> bool,
-) -> Option<&'a Author> {
+) -> Option<&Author> {
 	schedule.authors.iter().find(|a| {
 		is_ours(&a.authority)
 			&& earliest_slot(parent_slot, a, slot_ms).is_ok_and(|earliest| slot >= earliest)

@@ -62,6 +62,7 @@ pub fn verify_header<H: HeaderT>(
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)] // a failing test should stop at the failing line
 mod tests {
 	use super::*;
 	use crate::{

@@ -179,13 +179,13 @@ pub fn validate_params(
 	if params.span_length < two_sprints {
 		return Err(ParamsError::SpanTooShort);
 	}
-	if params.span_length % sprint != 0 {
+	if !params.span_length.is_multiple_of(sprint) {
 		return Err(ParamsError::SpanNotMultipleOfSprint);
 	}
 	if params.first_span_length < two_sprints {
 		return Err(ParamsError::FirstSpanTooShort);
 	}
-	if params.first_span_length % sprint != 0 {
+	if !params.first_span_length.is_multiple_of(sprint) {
 		return Err(ParamsError::FirstSpanNotMultipleOfSprint);
 	}
 	if params.producer_count == 0 {

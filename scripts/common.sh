@@ -79,3 +79,67 @@ ensure_root_chain_toolchain() {
 		die "npm ci in contracts/ failed"
 	echo "$sum" >"$stamp"
 }
+
+ETH_RPC_BIN="$CARGO_TARGET_DIR/debug/eth-rpc"
+
+# Builds the Ethereum JSON-RPC proxy (eth-rpc). Its build script reads the metadata of
+# polkadot-sdk's reference revive runtime natively; SKIP_WASM_BUILD spares compiling that
+# runtime to WASM (~15 min on 2 cores), which nothing uses.
+build_eth_rpc() {
+	log "building eth-rpc into $CARGO_TARGET_DIR"
+	local start=$SECONDS
+	(cd "$REPO_ROOT" && SKIP_WASM_BUILD=1 bcargo build --locked -p bttc-eth-rpc) || die "eth-rpc build failed"
+	log "eth-rpc build finished in $((SECONDS - start)) s"
+}
+
+# A free TCP port on loopback.
+free_port() {
+	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# wait_http URL METHOD PID NAME LOG: waits (up to 120 s) until the JSON-RPC server at URL
+# answers METHOD; dies if process PID exits first.
+wait_http() {
+	local url=$1 method=$2 pid=$3 name=$4 log_file=$5
+	for _ in $(seq 1 240); do
+		curl -sf -H 'Content-Type: application/json' \
+			-d "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"$method\",\"params\":[]}" "$url" >/dev/null && return 0
+		kill -0 "$pid" 2>/dev/null || die "$name exited; last lines of $log_file:$(echo; tail -n 20 "$log_file")"
+		sleep 0.5
+	done
+	die "$name did not answer $method at $url within 120 s; see $log_file"
+}
+
+# start_eth_rpc NODE_WS_URL PORT BASE_PATH LOG: starts eth-rpc in front of a node; sets
+# ETH_RPC_PID. The receipt database (archive mode) lives under BASE_PATH.
+start_eth_rpc() {
+	local node_url=$1 port=$2 base_path=$3 log_file=$4
+	[ -x "$ETH_RPC_BIN" ] || die "eth-rpc is not built: $ETH_RPC_BIN"
+	mkdir -p "$base_path"
+	"$ETH_RPC_BIN" --node-rpc-url "$node_url" --rpc-port "$port" --rpc-cors all \
+		--base-path "$base_path" --no-prometheus >"$log_file" 2>&1 &
+	ETH_RPC_PID=$!
+}
+
+# start_dev_evm_chain DIR: a one-validator `dev` chain (state kept in full, as eth-rpc needs)
+# and an eth-rpc in front of it, both on free ports, data and logs in DIR. Sets DEV_NODE_PID,
+# ETH_RPC_PID, DEV_NODE_WS and ETH_RPC_URL; the caller stops both.
+start_dev_evm_chain() {
+	local dir=$1
+	mkdir -p "$dir"
+	local rpc_port p2p_port eth_port
+	rpc_port=$(free_port)
+	p2p_port=$(free_port)
+	eth_port=$(free_port)
+	"$NODE_BIN" --chain dev --validator --alice --force-authoring \
+		--base-path "$dir/node" --state-pruning archive \
+		--node-key 0000000000000000000000000000000000000000000000000000000000000001 \
+		--rpc-port "$rpc_port" --listen-addr "/ip4/127.0.0.1/tcp/$p2p_port" \
+		--no-prometheus --no-telemetry --no-mdns >"$dir/node.log" 2>&1 &
+	DEV_NODE_PID=$!
+	DEV_NODE_WS="ws://127.0.0.1:$rpc_port"
+	wait_http "http://127.0.0.1:$rpc_port" system_health "$DEV_NODE_PID" "the dev node" "$dir/node.log"
+	start_eth_rpc "$DEV_NODE_WS" "$eth_port" "$dir/eth-rpc" "$dir/eth-rpc.log"
+	ETH_RPC_URL="http://127.0.0.1:$eth_port"
+	wait_http "$ETH_RPC_URL" eth_chainId "$ETH_RPC_PID" "eth-rpc" "$dir/eth-rpc.log"
+}

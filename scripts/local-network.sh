@@ -2,14 +2,16 @@
 # Sets up what is missing, builds bttc-node and runs a local BTTC network on loopback:
 #   - an embedded root chain: anvil (a real Ethereum node, standing in for TRON/BSC/Ethereum)
 #     with the BTTC root-chain contracts deployed and the dev validators staked;
-#   - 4 sidechain validators (alice, bob, charlie, dave).
+#   - 4 sidechain validators (alice, bob, charlie, dave), each with an Ethereum JSON-RPC
+#     (eth-rpc) beside it on ports 8545..8548.
 # Ctrl-C stops every process it started.
 #
 #   scripts/local-network.sh            keep the sidechain data of the last run
 #   scripts/local-network.sh --fresh    start from genesis
 #
 # Environment: BTTC_NETWORK_DIR (chain data and logs, default ~/.cache/bttc/network),
-# BTTC_RPC_PORT (first sidechain RPC port, default 9944), BTTC_ROOT_RPC_PORT (anvil, 8645).
+# BTTC_RPC_PORT (first sidechain RPC port, default 9944), BTTC_ETH_RPC_PORT (first eth-rpc
+# port, default 8545), BTTC_ROOT_RPC_PORT (anvil, 8645).
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 
@@ -17,17 +19,19 @@ fresh=0
 for arg in "$@"; do
 	case "$arg" in
 	--fresh) fresh=1 ;;
-	-h | --help) sed -n '2,13p' "$0"; exit 0 ;;
+	-h | --help) sed -n '2,15p' "$0"; exit 0 ;;
 	*) die "unknown argument '$arg' (try --help)" ;;
 	esac
 done
 
 ensure_build_deps
 build_node
+build_eth_rpc
 
 network_dir="${BTTC_NETWORK_DIR:-$HOME/.cache/bttc/network}"
 rpc_base="${BTTC_RPC_PORT:-9944}"
 root_rpc_port="${BTTC_ROOT_RPC_PORT:-8645}"
+eth_rpc_base="${BTTC_ETH_RPC_PORT:-8545}"
 p2p_base=30333
 prometheus_base=9615
 validators=(alice bob charlie dave)
@@ -35,7 +39,14 @@ if ((fresh)); then
 	log "--fresh: removing $network_dir"
 	rm -rf "$network_dir"
 fi
+# Data of an older layout (pruned state, no EVM) cannot serve eth-rpc: start those over.
+layout="2: archive state, eth-rpc receipts"
+if [ -d "$network_dir" ] && [ "$(cat "$network_dir/LAYOUT" 2>/dev/null)" != "$layout" ]; then
+	log "$network_dir holds data of an older layout: starting from genesis"
+	rm -rf "$network_dir"
+fi
 mkdir -p "$network_dir/logs"
+echo "$layout" >"$network_dir/LAYOUT"
 
 pids=()      # every process this script started
 node_pids=() # the validators, in the order of $validators
@@ -106,7 +117,7 @@ for i in "${!validators[@]}"; do
 		--base-path "$network_dir/$name" \
 		--node-key-file "$network_dir/$name.node-key" \
 		--listen-addr "/ip4/127.0.0.1/tcp/$((p2p_base + i))" \
-		--rpc-port $((rpc_base + i)) --rpc-cors all \
+		--rpc-port $((rpc_base + i)) --rpc-cors all --state-pruning archive \
 		--prometheus-port $((prometheus_base + i)) \
 		--no-mdns --no-telemetry \
 		--root-chains "$network_dir/root-chains.json" \
@@ -126,12 +137,28 @@ for i in "${!validators[@]}"; do
 	done
 done
 
-echo
-echo "BTTC local network: 4 validators, 2 s blocks, GRANDPA finality"
+# An Ethereum JSON-RPC beside every node; its receipt database sits in the node's folder.
+eth_rpc_pids=()
 for i in "${!validators[@]}"; do
-	printf '  %-8s RPC ws/http://127.0.0.1:%d  p2p %d  metrics http://127.0.0.1:%d/metrics\n' \
-		"${validators[$i]}" $((rpc_base + i)) $((p2p_base + i)) $((prometheus_base + i))
+	name=${validators[$i]}
+	start_eth_rpc "ws://127.0.0.1:$((rpc_base + i))" $((eth_rpc_base + i)) \
+		"$network_dir/$name/eth-rpc" "$network_dir/logs/$name-eth-rpc.log"
+	pids+=("$ETH_RPC_PID")
+	eth_rpc_pids+=("$ETH_RPC_PID")
 done
+for i in "${!validators[@]}"; do
+	wait_http "http://127.0.0.1:$((eth_rpc_base + i))" eth_chainId "${eth_rpc_pids[$i]}" \
+		"eth-rpc of ${validators[$i]}" "$network_dir/logs/${validators[$i]}-eth-rpc.log"
+done
+
+echo
+echo "BTTC local network: 4 validators, 2 s blocks, GRANDPA finality, EVM chain id 19902"
+for i in "${!validators[@]}"; do
+	printf '  %-8s RPC ws/http://127.0.0.1:%d  Ethereum RPC http://127.0.0.1:%d  p2p %d  metrics :%d\n' \
+		"${validators[$i]}" $((rpc_base + i)) $((eth_rpc_base + i)) $((p2p_base + i)) $((prometheus_base + i))
+done
+echo "  Ethereum accounts: Foundry's dev keys (mnemonic test ... junk), 1,000,000 BTT each"
+
 echo "  root chain (anvil, chain id 31337): http://127.0.0.1:$root_rpc_port"
 echo "    contract addresses: $network_dir/root-chain.json"
 echo "    validators follow its StakeManager (2 confirmations): $network_dir/root-chains.json"

@@ -17,7 +17,7 @@ use bttc_relayer::{
 	config::ChainConfig,
 	follower::{CursorFile, Follower, ObservedEvent},
 };
-use bttc_runtime::{opaque::Block, RuntimeCall, UncheckedExtrinsic};
+use bttc_runtime::{opaque::Block, RuntimeCall};
 use codec::Encode;
 use sc_client_api::{BlockBackend, HeaderBackend};
 use sc_transaction_pool_api::{TransactionPool, TransactionSource};
@@ -134,9 +134,18 @@ async fn listen(
 	}
 }
 
+/// The runtime's extrinsic format without pallet-revive's Ethereum wrapper, which encodes the
+/// same bytes and can build unsigned (bare) extrinsics.
+type SubstrateExtrinsic = sp_runtime::generic::UncheckedExtrinsic<
+	bttc_runtime::Address,
+	RuntimeCall,
+	bttc_runtime::Signature,
+	bttc_runtime::TxExtension,
+>;
+
 async fn submit(client: &FullClient, pool: &Pool, call: RuntimeCall) -> Result<(), String> {
 	let xt = sp_runtime::OpaqueExtrinsic::try_from_encoded_extrinsic(
-		&UncheckedExtrinsic::new_bare(call).encode(),
+		&SubstrateExtrinsic::new_bare(call).encode(),
 	)
 	.map_err(|e| e.to_string())?;
 	let best = client.info().best_hash;

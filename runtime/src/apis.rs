@@ -1,6 +1,6 @@
 //! The runtime APIs the node and clients call into.
 
-use alloc::vec::Vec;
+use alloc::{vec, vec::Vec};
 use frame_support::{
 	genesis_builder_helper::{build_state, get_preset},
 	weights::Weight,
@@ -23,7 +23,13 @@ use crate::{
 };
 use bttc_primitives::staking::RootValidatorId;
 
-impl_runtime_apis! {
+// pallet-revive's macro adds `ReviveApi` (what the eth-rpc proxy calls) to the APIs below.
+pallet_revive::impl_runtime_apis_plus_revive_traits!(
+	Runtime,
+	Revive,
+	Executive,
+	EthExtraImpl,
+
 	impl sp_api::Core<Block> for Runtime {
 		fn version() -> RuntimeVersion {
 			VERSION
@@ -260,4 +266,4 @@ impl_runtime_apis! {
 			genesis_config_presets::preset_names()
 		}
 	}
-}
+);

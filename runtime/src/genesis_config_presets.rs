@@ -25,6 +25,29 @@ pub const TESTNET_PRESET: &str = "testnet";
 
 /// Balance given to each prefunded development account.
 pub const DEV_ENDOWMENT: Balance = 1_000_000 * BTT;
+/// EIP-155 chain id of the `dev` chain (BTTC mainnet is 199).
+pub const DEV_EVM_CHAIN_ID: u64 = 19_901;
+/// EIP-155 chain id of the `local` chain.
+pub const LOCAL_EVM_CHAIN_ID: u64 = 19_902;
+/// EIP-155 chain id of the `testnet` chain: BTTC's testnet id, as this chain plays its part.
+pub const TESTNET_EVM_CHAIN_ID: u64 = 1029;
+
+/// Foundry's and Hardhat's development accounts (mnemonic `test test test test test test test
+/// test test test test junk`, paths m/44'/60'/0'/0/0..9): the keys Ethereum tools know. They
+/// are prefunded on `dev` and `local`; their private keys are public, never use them elsewhere.
+pub const DEV_ETH_ACCOUNTS: [&str; 10] = [
+	"0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266",
+	"0x70997970C51812dc3A010C7d01b50e0d17dc79C8",
+	"0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC",
+	"0x90F79bf6EB2c4f870365E785982E1f101E93b906",
+	"0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65",
+	"0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc",
+	"0x976EA74026E726554dB657fA54763abd0C3a0aa9",
+	"0x14dC79964da2C08b23698B3D3cc7Ca32193d9955",
+	"0x23618e81E3f5cdF7f54C3d65f7FBc0aBf5B21E8F",
+	"0xa0Ee7A142d267C1f36714E4a8F75612F20a79720",
+];
+
 /// Balance given to each testnet validator account.
 pub const TESTNET_ENDOWMENT: Balance = 10_000 * BTT;
 
@@ -129,6 +152,7 @@ fn genesis(
 	endowed: Vec<(AccountId, Balance)>,
 	sudo: Option<AccountId>,
 	span: SpanParams,
+	evm_chain_id: u64,
 ) -> Value {
 	let stakes: Vec<(GrandpaId, TokenAmount)> =
 		validators.iter().map(|v| (v.keys.grandpa.clone(), v.stake)).collect();
@@ -156,12 +180,25 @@ fn genesis(
 				.collect::<Vec<_>>(),
 		},
 		span: pallet_bttc_span::GenesisConfig { params: span },
+		evm_chain_id: pallet_bttc_evm_chain_id::GenesisConfig { chain_id: evm_chain_id },
 	})
 }
 
-/// Every well-known development account, each with [`DEV_ENDOWMENT`].
+/// The Substrate account an Ethereum address controls (pallet-revive's address mapping).
+pub fn eth_account(address: &str) -> Option<AccountId> {
+	use pallet_revive::AddressMapper;
+	let address = sp_core::H160(hex_array(address)?);
+	Some(<crate::Runtime as pallet_revive::Config>::AddressMapper::to_fallback_account_id(&address))
+}
+
+/// Every well-known development account, Substrate and Ethereum, each with
+/// [`DEV_ENDOWMENT`].
 fn dev_endowments() -> Vec<(AccountId, Balance)> {
-	Sr25519Keyring::iter().map(|k| (k.to_account_id(), DEV_ENDOWMENT)).collect()
+	Sr25519Keyring::iter()
+		.map(|k| k.to_account_id())
+		.chain(DEV_ETH_ACCOUNTS.iter().filter_map(|address| eth_account(address)))
+		.map(|account| (account, DEV_ENDOWMENT))
+		.collect()
 }
 
 fn dev_genesis() -> Value {
@@ -170,6 +207,7 @@ fn dev_genesis() -> Value {
 		dev_endowments(),
 		Some(Sr25519Keyring::Alice.to_account_id()),
 		DEV_SPAN_PARAMS,
+		DEV_EVM_CHAIN_ID,
 	)
 }
 
@@ -179,13 +217,14 @@ fn local_genesis() -> Value {
 		dev_endowments(),
 		Some(Sr25519Keyring::Alice.to_account_id()),
 		DEV_SPAN_PARAMS,
+		LOCAL_EVM_CHAIN_ID,
 	)
 }
 
 fn testnet_genesis() -> Value {
 	let validators = dev_validators();
 	let endowed = validators.iter().map(|v| (v.account.clone(), TESTNET_ENDOWMENT)).collect();
-	genesis(validators, endowed, None, SpanParams::BTTC)
+	genesis(validators, endowed, None, SpanParams::BTTC, TESTNET_EVM_CHAIN_ID)
 }
 
 /// The genesis patch of the preset `id`, serialised; `None` for an unknown preset.

@@ -6,7 +6,8 @@
 //! - block authoring by the validator set (slot-based; span-restricted authoring follows) and
 //!   GRANDPA finality;
 //! - `Sudo`, whose key is set only by the `dev` and `local` presets: non-dev chains have none;
-//! - `Span`: span committees of block producers, selected by stake, rotating per sprint.
+//! - `Span`: span committees of block producers, selected by stake, rotating per sprint;
+//! - `Revive`: EVM bytecode execution and Ethereum transactions (chain id from `EvmChainId`).
 //!
 //! Layout: types, [`VERSION`] and the runtime definition live here; pallet configuration in
 //! [`configs`], runtime APIs in [`apis`], genesis presets in [`genesis_config_presets`].
@@ -91,11 +92,44 @@ pub type TxExtension = (
 	frame_system::CheckNonce<Runtime>,
 	frame_system::CheckWeight<Runtime>,
 	pallet_transaction_payment::ChargeTransactionPayment<Runtime>,
+	// After every extension that needs a signed origin: turns an Ethereum transaction's origin
+	// into its H160 sender.
+	pallet_revive::evm::tx_extension::SetOrigin<Runtime>,
+	// Last, so it sees every refund before it: returns unused weight to the block.
+	frame_system::WeightReclaim<Runtime>,
 );
 
-/// Extrinsic as the runtime sees it.
+/// How an Ethereum transaction (`Revive::eth_transact`) becomes a signed extrinsic: the
+/// extensions a Substrate transaction carries, with the Ethereum nonce and tip.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct EthExtraImpl;
+
+impl pallet_revive::evm::runtime::EthExtra for EthExtraImpl {
+	type Config = Runtime;
+	type ExtensionV0 = TxExtension;
+	type ExtensionOtherVersions = sp_runtime::traits::InvalidVersion;
+
+	fn get_eth_extension(nonce: Nonce, tip: Balance) -> Self::ExtensionV0 {
+		(
+			frame_system::CheckNonZeroSender::<Runtime>::new(),
+			frame_system::CheckSpecVersion::<Runtime>::new(),
+			frame_system::CheckTxVersion::<Runtime>::new(),
+			frame_system::CheckGenesis::<Runtime>::new(),
+			// Ethereum transactions carry no era; replay is stopped by the nonce.
+			frame_system::CheckMortality::from(generic::Era::Immortal),
+			frame_system::CheckNonce::<Runtime>::from(nonce),
+			frame_system::CheckWeight::<Runtime>::new(),
+			pallet_transaction_payment::ChargeTransactionPayment::<Runtime>::from(tip),
+			pallet_revive::evm::tx_extension::SetOrigin::<Runtime>::new_from_eth_transaction(),
+			frame_system::WeightReclaim::<Runtime>::new(),
+		)
+	}
+}
+
+/// Extrinsic as the runtime sees it: Substrate extrinsics, plus Ethereum transactions wrapped
+/// in `Revive::eth_transact`, which it checks (signature, chain id) and converts.
 pub type UncheckedExtrinsic =
-	generic::UncheckedExtrinsic<Address, RuntimeCall, Signature, TxExtension>;
+	pallet_revive::evm::runtime::UncheckedExtrinsic<Address, Signature, EthExtraImpl>;
 /// Payload a transaction's signer signs.
 pub type SignedPayload = generic::SignedPayload<RuntimeCall, TxExtension>;
 
@@ -154,6 +188,14 @@ mod runtime {
 
 	#[runtime::pallet_index(6)]
 	pub type Sudo = pallet_sudo;
+
+	/// EVM execution: contracts in EVM bytecode, Ethereum transactions and accounts.
+	#[runtime::pallet_index(10)]
+	pub type Revive = pallet_revive;
+
+	/// The EIP-155 chain id, from the chain spec.
+	#[runtime::pallet_index(11)]
+	pub type EvmChainId = pallet_bttc_evm_chain_id;
 
 	/// The validator set mirrored from the stake chain's StakeManager. Before Span: Span's
 	/// genesis reads the validators.

@@ -18,6 +18,8 @@ fn pallet_indices_are_pinned() {
 	assert_eq!(index_of::<Balances>(), Some(4));
 	assert_eq!(index_of::<TransactionPayment>(), Some(5));
 	assert_eq!(index_of::<Sudo>(), Some(6));
+	assert_eq!(index_of::<Revive>(), Some(10));
+	assert_eq!(index_of::<EvmChainId>(), Some(11));
 	assert_eq!(index_of::<Staking>(), Some(20));
 	assert_eq!(index_of::<Span>(), Some(21));
 	assert_eq!(index_of::<Bridge>(), Some(23));
@@ -128,7 +130,75 @@ mod presets {
 		build("local").execute_with(|| {
 			let bob: AccountId = Sr25519Keyring::Bob.into();
 			assert_eq!(Balances::free_balance(&bob), DEV_ENDOWMENT);
-			assert_eq!(pallet_balances::TotalIssuance::<Runtime>::get(), DEV_ENDOWMENT * 14);
+			// 14 Substrate and 10 Ethereum dev accounts, and the existential deposit
+			// pallet-revive keeps in its own account.
+			assert_eq!(
+				pallet_balances::TotalIssuance::<Runtime>::get(),
+				DEV_ENDOWMENT * 24 + EXISTENTIAL_DEPOSIT
+			);
+		});
+	}
+}
+
+mod evm {
+	use super::presets::build;
+	use crate::genesis_config_presets::*;
+	use crate::*;
+	use frame_support::traits::Get;
+	use pallet_revive::AddressMapper;
+	use sp_core::{H160, U256};
+	use sp_keyring::Sr25519Keyring;
+
+	type Mapper = <Runtime as pallet_revive::Config>::AddressMapper;
+
+	#[test]
+	fn every_preset_has_its_own_chain_id() {
+		for (preset, id) in
+			[("dev", DEV_EVM_CHAIN_ID), ("local", LOCAL_EVM_CHAIN_ID), ("testnet", TESTNET_EVM_CHAIN_ID)]
+		{
+			build(preset).execute_with(|| {
+				assert_eq!(<Runtime as pallet_revive::Config>::ChainId::get(), id, "{preset}");
+				EvmChainId::do_try_state().unwrap();
+			});
+		}
+		assert_ne!(DEV_EVM_CHAIN_ID, LOCAL_EVM_CHAIN_ID);
+		// Not BTTC mainnet's.
+		assert!(![DEV_EVM_CHAIN_ID, LOCAL_EVM_CHAIN_ID, TESTNET_EVM_CHAIN_ID].contains(&199));
+	}
+
+	#[test]
+	fn ethereum_dev_accounts_hold_btt_with_18_decimals() {
+		build("dev").execute_with(|| {
+			for address in DEV_ETH_ACCOUNTS {
+				let h160 = H160::from_slice(&sp_core::bytes::from_hex(address).unwrap());
+				// What `eth_getBalance` shows: wei, one to one with the native planck.
+				let wei = pallet_revive::Pallet::<Runtime>::evm_balance(&h160);
+				assert_eq!(wei, U256::from(DEV_ENDOWMENT), "{address}");
+				assert_eq!(wei, U256::from(1_000_000u64) * U256::exp10(18));
+			}
+		});
+		build("testnet").execute_with(|| {
+			let first = H160::from_slice(&sp_core::bytes::from_hex(DEV_ETH_ACCOUNTS[0]).unwrap());
+			assert!(pallet_revive::Pallet::<Runtime>::evm_balance(&first).is_zero());
+		});
+	}
+
+	#[test]
+	fn substrate_accounts_are_mapped_to_their_ethereum_address_at_genesis() {
+		build("local").execute_with(|| {
+			let alice: AccountId = Sr25519Keyring::Alice.into();
+			assert!(Mapper::is_mapped(&alice));
+			let address = Mapper::to_address(&alice);
+			assert_eq!(Mapper::to_account_id(&address), alice);
+		});
+	}
+
+	#[test]
+	fn gas_price_is_one_gwei_and_the_fee_config_passes_revive_checks() {
+		build("dev").execute_with(|| {
+			assert_eq!(pallet_revive::Pallet::<Runtime>::evm_base_fee(), U256::from(1_000_000_000u64));
+			// pallet-revive's own integrity checks (fee coefficients non-zero, ...).
+			<pallet_revive::Pallet<Runtime> as frame_support::traits::IntegrityTest>::integrity_test();
 		});
 	}
 }

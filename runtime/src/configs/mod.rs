@@ -1,5 +1,6 @@
 //! Configuration of every pallet in the runtime.
 
+pub mod evm;
 pub mod finality;
 
 // `RuntimeOrigin`, `RuntimeTask` and `PalletInfo` are picked up by `derive_impl` below.
@@ -27,6 +28,9 @@ use sp_version::RuntimeVersion;
 /// Share of a block that ordinary (non-operational) extrinsics may fill.
 const NORMAL_DISPATCH_RATIO: Perbill = Perbill::from_percent(75);
 
+/// Proof-size bound of a block, in bytes.
+const MAX_BLOCK_PROOF_SIZE: u64 = 10 * 1024 * 1024;
+
 /// Most validators an authority set may hold (Aura and GRANDPA).
 pub const MAX_AUTHORITIES: u32 = 128;
 
@@ -34,8 +38,10 @@ parameter_types! {
 	pub const BlockHashCount: BlockNumber = 4096;
 	pub const Version: RuntimeVersion = VERSION;
 	/// Half of the 2 s block time for computation, leaving the rest for import and gossip.
+	/// Proof size is bounded (10 MiB) although a solochain ships no proofs: fees price it, and a
+	/// finite bound keeps its fee coefficient above zero.
 	pub RuntimeBlockWeights: BlockWeights = BlockWeights::with_sensible_defaults(
-		Weight::from_parts(WEIGHT_REF_TIME_PER_SECOND, u64::MAX),
+		Weight::from_parts(WEIGHT_REF_TIME_PER_SECOND, MAX_BLOCK_PROOF_SIZE),
 		NORMAL_DISPATCH_RATIO,
 	);
 	pub RuntimeBlockLength: BlockLength = BlockLength::builder()
@@ -60,6 +66,9 @@ impl frame_system::Config for Runtime {
 	type AccountData = pallet_balances::AccountData<Balance>;
 	type SS58Prefix = SS58Prefix;
 	type MaxConsumers = ConstU32<16>;
+	// Map every new account to its Ethereum address at once (pallet-revive's `AutoMap`).
+	type OnNewAccount = pallet_revive::AutoMapper<Runtime>;
+	type OnKilledAccount = pallet_revive::AutoMapper<Runtime>;
 }
 
 impl pallet_aura::Config for Runtime {
@@ -108,15 +117,13 @@ parameter_types! {
 	pub FeeMultiplier: Multiplier = Multiplier::one();
 }
 
-/// Fee per unit of `ref_time` weight: a balance transfer (~2·10^8 weight) costs ~2·10^-4 BTT.
-pub const FEE_PER_WEIGHT: Balance = 1_000_000;
-/// Fee per byte of an extrinsic: 10^-6 BTT.
-pub const FEE_PER_BYTE: Balance = 1_000_000_000_000;
+pub use evm::{FEE_PER_BYTE, FEE_PER_WEIGHT};
 
 impl pallet_transaction_payment::Config for Runtime {
 	type RuntimeEvent = RuntimeEvent;
 	type OnChargeTransaction = FungibleAdapter<Balances, ()>;
-	type WeightToFee = ConstantMultiplier<Balance, ConstU128<FEE_PER_WEIGHT>>;
+	// `BlockRatioFee` is what pallet-revive converts between fees and Ethereum gas with.
+	type WeightToFee = pallet_revive::evm::fees::BlockRatioFee<FEE_PER_WEIGHT, 1, Runtime, Balance>;
 	type LengthToFee = ConstantMultiplier<Balance, ConstU128<FEE_PER_BYTE>>;
 	type FeeMultiplierUpdate = ConstFeeMultiplier<FeeMultiplier>;
 	type OperationalFeeMultiplier = ConstU8<5>;

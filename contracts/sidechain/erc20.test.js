@@ -1,0 +1,187 @@
+// End-to-end: an OpenZeppelin ERC20 on a running BTTC node, through the eth-rpc proxy, with
+// ethers. Run by scripts/test-evm.sh, which starts the node and the proxy and sets
+//   BTTC_ETH_RPC_URL   the proxy (http://127.0.0.1:PORT)
+//   BTTC_EVM_CHAIN_ID  the chain id the chain spec sets
+'use strict';
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const { ethers } = require('ethers');
+const { DEV_KEYS, compile, provider, rawRpc } = require('./lib');
+
+const URL = process.env.BTTC_ETH_RPC_URL || 'http://127.0.0.1:8545';
+const CHAIN_ID = BigInt(process.env.BTTC_EVM_CHAIN_ID || '19901');
+const SUPPLY = ethers.parseUnits('1000000', 18);
+
+const rpc = provider(URL);
+const deployer = new ethers.Wallet(DEV_KEYS[0], rpc);
+const alice = new ethers.Wallet(DEV_KEYS[1], rpc);
+const bob = new ethers.Wallet(DEV_KEYS[2], rpc);
+const artifact = compile('TestToken.sol', 'TestToken');
+let token; // deployed once, used by the tests after `deploys`
+
+/// Resolves a promise expected to fail, returning the error's full text (message, and
+/// the server's JSON-RPC error when ethers wraps one).
+async function failure(promise) {
+  try {
+    await promise;
+  } catch (error) {
+    return [error.shortMessage, error.message, JSON.stringify(error.info || {}), JSON.stringify(error.error || {})].join(' | ');
+  }
+  assert.fail('expected the call to fail');
+}
+
+test('identity: eth_chainId, net_version, web3_clientVersion, 18-decimal balances', async () => {
+  assert.equal((await rpc.getNetwork()).chainId, CHAIN_ID);
+  assert.equal((await rawRpc(URL, 'net_version', [])).result, CHAIN_ID.toString());
+  const client = (await rawRpc(URL, 'web3_clientVersion', [])).result;
+  assert.ok(typeof client === 'string' && client.length > 0, `web3_clientVersion: ${client}`);
+  // 1,000,000 BTT, 18 decimals, prefunded by the preset.
+  assert.ok((await rpc.getBalance(deployer.address)) > ethers.parseEther('900000'));
+  assert.ok((await rpc.getBlockNumber()) > 0);
+  assert.ok((await rpc.getFeeData()).gasPrice > 0n);
+});
+
+test('deploys an OpenZeppelin ERC20 with ethers', async () => {
+  const factory = new ethers.ContractFactory(artifact.abi, artifact.bytecode, deployer);
+  const deployed = await factory.deploy('BTTC Test Token', 'BTK', SUPPLY);
+  const receipt = await deployed.deploymentTransaction().wait();
+  assert.equal(receipt.status, 1);
+  token = deployed;
+  const address = await token.getAddress();
+  assert.equal(receipt.contractAddress, address);
+  assert.ok((await rpc.getCode(address)).length > 2, 'contract has code');
+  assert.equal(await token.symbol(), 'BTK');
+  assert.equal(await token.decimals(), 18n);
+  assert.equal(await token.totalSupply(), SUPPLY);
+  assert.equal(await token.balanceOf(deployer.address), SUPPLY);
+  assert.equal(await token.minter(), deployer.address);
+});
+
+test('transfer: receipt, balances and the Transfer log through eth_getLogs', async () => {
+  const amount = ethers.parseUnits('1234.5', 18);
+  const before = await token.balanceOf(alice.address);
+  const tx = await token.transfer(alice.address, amount);
+  const receipt = await tx.wait();
+  assert.equal(receipt.status, 1);
+  assert.equal(receipt.hash, tx.hash);
+  assert.equal(receipt.from, deployer.address);
+  assert.equal(receipt.to, await token.getAddress());
+  assert.ok(receipt.gasUsed > 0n);
+  assert.equal(await token.balanceOf(alice.address), before + amount);
+  assert.equal(await token.balanceOf(deployer.address), SUPPLY - before - amount);
+
+  // The receipt carries the event...
+  const parsed = receipt.logs.map((log) => token.interface.parseLog(log)).filter(Boolean);
+  assert.equal(parsed.length, 1);
+  assert.equal(parsed[0].name, 'Transfer');
+  assert.deepEqual([...parsed[0].args], [deployer.address, alice.address, amount]);
+
+  // ...and eth_getLogs finds it by address, topic and block range.
+  const logs = await rpc.getLogs({
+    address: await token.getAddress(),
+    topics: [ethers.id('Transfer(address,address,uint256)'), null, ethers.zeroPadValue(alice.address, 32)],
+    fromBlock: receipt.blockNumber,
+    toBlock: receipt.blockNumber,
+  });
+  assert.equal(logs.length, 1);
+  assert.equal(logs[0].transactionHash, receipt.hash);
+  assert.equal(BigInt(logs[0].data), amount);
+
+  // The transaction and its block are served too.
+  const fetched = await rpc.getTransaction(tx.hash);
+  assert.equal(fetched.nonce, tx.nonce);
+  const block = await rpc.getBlock(receipt.blockNumber);
+  assert.ok(block.transactions.includes(tx.hash));
+});
+
+test('eth_estimateGas: enough for the transfer, and used as the limit', async () => {
+  const data = token.interface.encodeFunctionData('transfer', [bob.address, 1000n]);
+  const estimate = await rpc.estimateGas({ from: deployer.address, to: await token.getAddress(), data });
+  assert.ok(estimate > 21000n, `estimate ${estimate}`);
+  const receipt = await (await token.transfer(bob.address, 1000n, { gasLimit: estimate })).wait();
+  assert.equal(receipt.status, 1);
+  assert.ok(receipt.gasUsed <= estimate, `used ${receipt.gasUsed} > estimated ${estimate}`);
+  assert.equal(await token.balanceOf(bob.address), 1000n);
+});
+
+test('eth_call returns the revert reason and custom errors', async () => {
+  // A `require` message...
+  const asAlice = token.connect(alice);
+  const reason = await failure(asAlice.mint.staticCall(alice.address, 1n));
+  assert.match(reason, /TestToken: only the minter mints/);
+  const raw = await rawRpc(URL, 'eth_call', [{
+    from: alice.address, to: await token.getAddress(),
+    data: token.interface.encodeFunctionData('mint', [alice.address, 1n]),
+  }, 'latest']);
+  assert.ok(raw.error, 'eth_call of a reverting call is an error');
+  const revertData = raw.error.data;
+  assert.ok(revertData.startsWith('0x08c379a0'), `Error(string) data: ${revertData}`);
+  assert.equal(ethers.AbiCoder.defaultAbiCoder().decode(['string'], '0x' + revertData.slice(10))[0],
+    'TestToken: only the minter mints');
+
+  // ...and an OpenZeppelin custom error, decoded from the returned data.
+  const tooMuch = (await token.balanceOf(bob.address)) + 1n;
+  const raw2 = await rawRpc(URL, 'eth_call', [{
+    from: bob.address, to: await token.getAddress(),
+    data: token.interface.encodeFunctionData('transfer', [alice.address, tooMuch]),
+  }, 'latest']);
+  const decoded = token.interface.parseError(raw2.error.data);
+  assert.equal(decoded.name, 'ERC20InsufficientBalance');
+  assert.equal(decoded.args[0], bob.address);
+  assert.equal(decoded.args[2], tooMuch);
+
+  // A reverting transaction estimates with the same reason instead of being sent.
+  assert.match(await failure(asAlice.mint(alice.address, 1n)), /TestToken: only the minter mints/);
+});
+
+test('nonces: consecutive pending transactions land in order; a reused nonce is refused', async () => {
+  const start = await rpc.getTransactionCount(alice.address, 'latest');
+  const asAlice = token.connect(alice);
+  const sent = [];
+  for (let i = 0; i < 3; i++) {
+    sent.push(await asAlice.transfer(bob.address, 1n, { nonce: start + i }));
+  }
+  assert.deepEqual(sent.map((tx) => tx.nonce), [start, start + 1, start + 2]);
+  const receipts = await Promise.all(sent.map((tx) => tx.wait()));
+  assert.ok(receipts.every((r) => r.status === 1));
+  assert.equal(await rpc.getTransactionCount(alice.address, 'latest'), start + 3);
+
+  const stale = await failure(asAlice.transfer(bob.address, 1n, { nonce: start }));
+  assert.match(stale, /nonce|stale|outdated/i, stale);
+});
+
+test('native BTT value transfer between Ethereum accounts', async () => {
+  const amount = ethers.parseEther('1.5');
+  const fresh = ethers.Wallet.createRandom().address;
+  const receipt = await (await deployer.sendTransaction({ to: fresh, value: amount })).wait();
+  assert.equal(receipt.status, 1);
+  assert.equal(await rpc.getBalance(fresh), amount);
+});
+
+test('a transaction signed for another chain id is refused', async () => {
+  const wrongChain = await deployer.signTransaction({
+    to: bob.address, value: 1n, nonce: await rpc.getTransactionCount(deployer.address),
+    gasLimit: 1_000_000n, gasPrice: (await rpc.getFeeData()).gasPrice, chainId: CHAIN_ID + 1n,
+  });
+  const answer = await rawRpc(URL, 'eth_sendRawTransaction', [wrongChain]);
+  assert.ok(answer.error, `accepted: ${JSON.stringify(answer)}`);
+  assert.match(answer.error.message, /chain/i, answer.error.message);
+});
+
+test('underpriced and malformed raw transactions are refused with a clear error', async () => {
+  const nonce = await rpc.getTransactionCount(deployer.address);
+  const underpriced = await deployer.signTransaction({
+    to: bob.address, value: 1n, nonce, gasLimit: 1_000_000n, gasPrice: 1n, chainId: CHAIN_ID,
+  });
+  const answer = await rawRpc(URL, 'eth_sendRawTransaction', [underpriced]);
+  assert.ok(answer.error, `accepted: ${JSON.stringify(answer)}`);
+  assert.match(answer.error.message, /price|fee|payment|low/i, answer.error.message);
+
+  for (const garbage of ['0x', '0x1234', '0xf86c' + 'ab'.repeat(20), 'not hex']) {
+    const refused = await rawRpc(URL, 'eth_sendRawTransaction', [garbage]);
+    assert.ok(refused.error, `accepted ${garbage}: ${JSON.stringify(refused)}`);
+    assert.ok(refused.error.message.length > 0);
+  }
+  // Nothing of the above moved the sender's nonce.
+  assert.equal(await rpc.getTransactionCount(deployer.address), nonce);
+});

@@ -1,0 +1,30 @@
+use crate::{mock::*, ChainId};
+use frame_support::traits::Get;
+
+#[test]
+fn genesis_sets_the_chain_id_and_get_reads_it() {
+	run_test(1029, || {
+		assert_eq!(ChainId::<Test>::get(), 1029);
+		assert_eq!(<EvmChainId as Get<u64>>::get(), 1029);
+	});
+}
+
+#[test]
+fn distinct_genesis_gives_distinct_ids() {
+	run_test(199, || assert_eq!(<EvmChainId as Get<u64>>::get(), 199));
+	run_test(1_990_001, || assert_eq!(<EvmChainId as Get<u64>>::get(), 1_990_001));
+}
+
+#[test]
+#[should_panic(expected = "non-zero chain id")]
+fn genesis_refuses_chain_id_zero() {
+	let _ = new_test_ext(0);
+}
+
+#[test]
+fn try_state_catches_a_zero_chain_id() {
+	new_test_ext(1029).execute_with(|| {
+		ChainId::<Test>::kill();
+		assert!(EvmChainId::do_try_state().is_err());
+	});
+}

@@ -51,6 +51,26 @@ fn malformed_chain_spec_is_rejected_with_a_one_line_error() {
 }
 
 #[test]
+fn chain_spec_without_an_evm_chain_id_is_refused_naming_the_field() {
+	let dir = TempDir::new("no-chain-id");
+	let mut spec: serde_json::Value =
+		serde_json::from_str(include_str!("../../chain-specs/dev.json")).unwrap();
+	spec["genesis"]["runtimeGenesis"]["patch"]["evmChainId"]["chainId"] = 0.into();
+	let file = dir.0.join("no-chain-id.json");
+	std::fs::write(&file, spec.to_string()).unwrap();
+	let out = run(&[
+		"--chain",
+		file.to_str().unwrap(),
+		"--base-path",
+		dir.0.to_str().unwrap(),
+		"--no-prometheus",
+	]);
+	assert!(!out.status.success(), "a chain with EVM chain id 0 started: {out:?}");
+	let stderr = String::from_utf8_lossy(&out.stderr);
+	assert!(stderr.contains("evmChainId.chainId must be set"), "{stderr}");
+}
+
+#[test]
 fn runtime_presets_are_listed() {
 	let out = run(&["list-presets"]);
 	assert!(out.status.success());

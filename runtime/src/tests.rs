@@ -153,9 +153,11 @@ mod evm {
 
 	#[test]
 	fn every_preset_has_its_own_chain_id() {
-		for (preset, id) in
-			[("dev", DEV_EVM_CHAIN_ID), ("local", LOCAL_EVM_CHAIN_ID), ("testnet", TESTNET_EVM_CHAIN_ID)]
-		{
+		for (preset, id) in [
+			("dev", DEV_EVM_CHAIN_ID),
+			("local", LOCAL_EVM_CHAIN_ID),
+			("testnet", TESTNET_EVM_CHAIN_ID),
+		] {
 			build(preset).execute_with(|| {
 				assert_eq!(<Runtime as pallet_revive::Config>::ChainId::get(), id, "{preset}");
 				EvmChainId::do_try_state().unwrap();
@@ -196,7 +198,10 @@ mod evm {
 	#[test]
 	fn gas_price_is_one_gwei_and_the_fee_config_passes_revive_checks() {
 		build("dev").execute_with(|| {
-			assert_eq!(pallet_revive::Pallet::<Runtime>::evm_base_fee(), U256::from(1_000_000_000u64));
+			assert_eq!(
+				pallet_revive::Pallet::<Runtime>::evm_base_fee(),
+				U256::from(1_000_000_000u64)
+			);
 			// pallet-revive's own integrity checks (fee coefficients non-zero, ...).
 			<pallet_revive::Pallet<Runtime> as frame_support::traits::IntegrityTest>::integrity_test();
 		});

@@ -11,8 +11,7 @@ impl<T: Config> Get<u64> for Pallet<T> {
 
 impl<T: Config> Pallet<T> {
 	/// Invariant: a chain always has a non-zero chain id (genesis refuses 0, nothing writes it
-	/// afterwards).
-	#[cfg(any(feature = "try-runtime", test))]
+	/// afterwards). Public so runtime tests check it on every preset.
 	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 		frame_support::ensure!(ChainId::<T>::get() != 0, "EVM chain id is 0");
 		Ok(())

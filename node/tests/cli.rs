@@ -51,7 +51,7 @@ fn malformed_chain_spec_is_rejected_with_a_one_line_error() {
 }
 
 #[test]
-fn chain_spec_without_an_evm_chain_id_is_refused_naming_the_field() {
+fn chain_spec_with_evm_chain_id_zero_is_refused_naming_the_field() {
 	let dir = TempDir::new("no-chain-id");
 	let mut spec: serde_json::Value =
 		serde_json::from_str(include_str!("../../chain-specs/dev.json")).unwrap();

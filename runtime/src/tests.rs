@@ -173,10 +173,14 @@ mod evm {
 		build("dev").execute_with(|| {
 			for address in DEV_ETH_ACCOUNTS {
 				let h160 = H160::from_slice(&sp_core::bytes::from_hex(address).unwrap());
-				// What `eth_getBalance` shows: wei, one to one with the native planck.
+				// What `eth_getBalance` shows: spendable wei, one to one with the native
+				// planck, so the existential deposit the account must keep is not counted.
 				let wei = pallet_revive::Pallet::<Runtime>::evm_balance(&h160);
-				assert_eq!(wei, U256::from(DEV_ENDOWMENT), "{address}");
-				assert_eq!(wei, U256::from(1_000_000u64) * U256::exp10(18));
+				assert_eq!(wei, U256::from(DEV_ENDOWMENT - EXISTENTIAL_DEPOSIT), "{address}");
+				assert_eq!(
+					wei + U256::from(EXISTENTIAL_DEPOSIT),
+					U256::from(1_000_000u64) * U256::exp10(18)
+				);
 			}
 		});
 		build("testnet").execute_with(|| {

@@ -18,7 +18,9 @@ impl frame_system::Config for Test {
 	type Block = Block;
 }
 
-impl pallet_bttc_evm_chain_id::Config for Test {}
+impl pallet_bttc_evm_chain_id::Config for Test {
+	type DefaultChainId = frame_support::traits::ConstU64<19901>;
+}
 
 /// Externalities whose genesis sets `chain_id`.
 pub fn new_test_ext(chain_id: u64) -> sp_io::TestExternalities {

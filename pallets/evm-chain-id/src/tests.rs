@@ -24,7 +24,18 @@ fn genesis_refuses_chain_id_zero() {
 #[test]
 fn try_state_catches_a_zero_chain_id() {
 	new_test_ext(1029).execute_with(|| {
-		ChainId::<Test>::kill();
+		ChainId::<Test>::put(0);
 		assert!(EvmChainId::do_try_state().is_err());
 	});
+}
+
+#[test]
+fn a_genesis_without_a_chain_id_gets_the_default() {
+	use sp_runtime::BuildStorage;
+	let storage = crate::GenesisConfig::<Test>::default().build_storage().unwrap();
+	sp_io::TestExternalities::new(storage)
+		.execute_with(|| assert_eq!(<EvmChainId as Get<u64>>::get(), 19901));
+	// Empty storage (no genesis at all) reads the default as well.
+	sp_io::TestExternalities::new_empty()
+		.execute_with(|| assert_eq!(<EvmChainId as Get<u64>>::get(), 19901));
 }

@@ -59,4 +59,11 @@ supply=$("$cast" call "$address" 'totalSupply()(uint256)' --rpc-url "$ETH_RPC_UR
 [ "$supply" = 1000000000000000000000 ] || die "cast call totalSupply() returned '$supply'"
 symbol=$("$cast" call "$address" 'symbol()(string)' --rpc-url "$ETH_RPC_URL")
 [ "$symbol" = '"FTK"' ] || die "cast call symbol() returned '$symbol'"
+# WebSocket: the eth-rpc front hands the upgrade to the server behind it.
+ws_url="ws://${ETH_RPC_URL#http://}"
+ws_chain_id=$("$cast" chain-id --rpc-url "$ws_url" 2>&1) || die "cast chain-id over $ws_url failed: $ws_chain_id"
+[ "$ws_chain_id" = "$chain_id" ] || die "cast chain-id over WebSocket returned '$ws_chain_id'"
+ws_supply=$("$cast" call "$address" 'totalSupply()(uint256)' --rpc-url "$ws_url" | cut -d' ' -f1)
+[ "$ws_supply" = "$supply" ] || die "cast call over WebSocket returned '$ws_supply'"
+log "WebSocket JSON-RPC answers at $ws_url"
 log "EVM tests passed"

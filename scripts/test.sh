@@ -22,6 +22,7 @@ log "running Rust tests"
 # eth-rpc is built above on its own (see build_eth_rpc); in the workspace test build it would
 # compile polkadot-sdk's reference runtime to WASM for nothing.
 bcargo test --locked --workspace --exclude bttc-eth-rpc || die "Rust tests failed"
+SKIP_WASM_BUILD=1 bcargo test --locked -p bttc-eth-rpc || die "eth-rpc tests failed"
 
 if [ -x "$REPO_ROOT/scripts/test-contracts.sh" ]; then
 	log "running root-chain contract tests"

@@ -25,7 +25,7 @@ async function failure(promise) {
   try {
     await promise;
   } catch (error) {
-    return [error.shortMessage, error.message, JSON.stringify(error.info || {}), JSON.stringify(error.error || {})].join(' | ');
+    return [error.code, error.shortMessage, error.message, JSON.stringify(error.info || {}), JSON.stringify(error.error || {})].join(' | ');
   }
   assert.fail('expected the call to fail');
 }
@@ -148,8 +148,9 @@ test('nonces: consecutive pending transactions land in order; a reused nonce is 
 
   // A different transaction (amount 2) with a nonce already used.
   const stale = await failure(asAlice.transfer(bob.address, 2n, { nonce: start }));
-  // eth-rpc answers "Invalid Transaction" (the pool says Stale; the proxy drops the reason).
-  assert.match(stale, /nonce|stale|outdated|invalid transaction/i, stale);
+  // geth's wording, so ethers classifies it as NONCE_EXPIRED, and the nonce to use.
+  assert.match(stale, /^NONCE_EXPIRED \|/, stale);
+  assert.match(stale, new RegExp(`nonce too low: address 0x[0-9a-f]{40}, tx: ${start} state: ${start + 3}`, 'i'), stale);
 });
 
 test('native BTT value transfer between Ethereum accounts', async () => {
@@ -167,8 +168,10 @@ test('a transaction signed for another chain id is refused', async () => {
   });
   const answer = await rawRpc(URL, 'eth_sendRawTransaction', [wrongChain]);
   assert.ok(answer.error, `accepted: ${JSON.stringify(answer)}`);
-  // eth-rpc passes on the runtime's verdict without its reason (see README).
-  assert.match(answer.error.message, /invalid transaction|chain/i, answer.error.message);
+  assert.equal(answer.error.code, -32000);
+  assert.match(answer.error.message,
+    new RegExp(`^invalid chain id: the transaction is signed for chain id ${CHAIN_ID + 1n}, this chain's id is ${CHAIN_ID}`),
+    answer.error.message);
 });
 
 test('underpriced and malformed raw transactions are refused with a clear error', async () => {
@@ -178,13 +181,38 @@ test('underpriced and malformed raw transactions are refused with a clear error'
   });
   const answer = await rawRpc(URL, 'eth_sendRawTransaction', [underpriced]);
   assert.ok(answer.error, `accepted: ${JSON.stringify(answer)}`);
-  assert.match(answer.error.message, /invalid transaction|price|fee/i, answer.error.message);
+  const gasPrice = (await rpc.getFeeData()).gasPrice;
+  assert.equal(answer.error.message,
+    `transaction underpriced: it offers 1 wei per gas, the chain's gas price is ${gasPrice} wei (see eth_gasPrice); raise gasPrice or maxFeePerGas`);
 
-  for (const garbage of ['0x', '0x1234', '0xf86c' + 'ab'.repeat(20), 'not hex']) {
+  // A sender that cannot pay gas × price + value.
+  const pauper = ethers.Wallet.createRandom();
+  const unpaid = await pauper.signTransaction({
+    to: bob.address, value: 1n, nonce: 0, gasLimit: 21_000n, gasPrice, chainId: CHAIN_ID,
+  });
+  const broke = await rawRpc(URL, 'eth_sendRawTransaction', [unpaid]);
+  assert.match(broke.error?.message ?? '', /^insufficient funds for gas \* price \+ value: address 0x[0-9a-f]{40} have 0 want \d+$/, JSON.stringify(broke));
+
+  for (const garbage of ['0x', '0x1234', '0xf86c' + 'ab'.repeat(20)]) {
     const refused = await rawRpc(URL, 'eth_sendRawTransaction', [garbage]);
     assert.ok(refused.error, `accepted ${garbage}: ${JSON.stringify(refused)}`);
-    assert.ok(refused.error.message.length > 0);
+    assert.match(refused.error.message, /^invalid raw transaction: not a signed Ethereum transaction/, refused.error.message);
   }
+  const notHex = await rawRpc(URL, 'eth_sendRawTransaction', ['not hex']);
+  assert.equal(notHex.error?.code, -32602, JSON.stringify(notHex));
+  assert.match(notHex.error.message, /^invalid params: eth_sendRawTransaction takes one 0x-prefixed hex string/);
+
+  // In a batch, the refused element is answered and the other calls still run.
+  const batch = await fetch(URL, {
+    method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify([
+      { jsonrpc: '2.0', id: 1, method: 'eth_chainId', params: [] },
+      { jsonrpc: '2.0', id: 2, method: 'eth_sendRawTransaction', params: [underpriced] },
+    ]),
+  }).then((r) => r.json());
+  assert.equal(batch.length, 2, JSON.stringify(batch));
+  assert.equal(BigInt(batch[0].result), CHAIN_ID);
+  assert.match(batch[1].error.message, /^transaction underpriced/);
   // Nothing of the above moved the sender's nonce.
   assert.equal(await rpc.getTransactionCount(deployer.address), nonce);
 });

@@ -1,12 +1,69 @@
 //! `eth-rpc`: the Ethereum JSON-RPC server in front of a BTTC node.
 //!
-//! It is polkadot-sdk's `pallet-revive-eth-rpc` proxy: it serves `eth_*`, `net_*` and `web3_*`
-//! on port 8545 and forwards to the node over its Substrate RPC (`--node-rpc-url`). The proxy's
-//! client is generated from the metadata of polkadot-sdk's reference revive runtime, which
-//! BTTC's `Revive` pallet matches (same crate version, same call and runtime-API shapes).
-//! Built here, not installed, so it always matches the workspace's polkadot-sdk release line.
+//! It runs polkadot-sdk's `pallet-revive-eth-rpc` server (`eth_*`, `net_*`, `web3_*`, forwarding
+//! to the node over its Substrate RPC, `--node-rpc-url`) on a loopback port, and serves the
+//! public port (`--rpc-port`, default 8545) itself: every request and WebSocket upgrade is
+//! passed through unchanged, except that `eth_sendRawTransaction` is first checked for chain
+//! id, price, nonce and funds, so a bad transaction is refused with geth's reason instead of
+//! the node pool's bare "Invalid Transaction".
+//!
+//! The server's client is generated from the metadata of polkadot-sdk's reference revive
+//! runtime, which BTTC's `Revive` pallet matches (same crate version, same call and runtime-API
+//! shapes). Built here, not installed, so it always matches the workspace's polkadot-sdk line.
+
+mod error;
+mod precheck;
+mod proxy;
+
+use anyhow::Context as _;
+use std::net::{Ipv4Addr, SocketAddr};
+
+const DEFAULT_RPC_PORT: u16 = 8545;
 
 fn main() -> anyhow::Result<()> {
-	let command = pallet_revive_eth_rpc::cli::CliCommand::parse_cli()?;
-	pallet_revive_eth_rpc::cli::run(command)
+	let mut command = pallet_revive_eth_rpc::cli::CliCommand::parse_cli()?;
+	let rpc = &mut command.rpc_params;
+	anyhow::ensure!(
+		rpc.experimental_rpc_endpoint.is_empty(),
+		"--experimental-rpc-endpoint is not supported by BTTC's eth-rpc: use --rpc-port and --rpc-external"
+	);
+	let public_ip = if rpc.rpc_external || rpc.unsafe_rpc_external {
+		Ipv4Addr::UNSPECIFIED
+	} else {
+		Ipv4Addr::LOCALHOST
+	};
+	let public = SocketAddr::from((public_ip, rpc.rpc_port.unwrap_or(DEFAULT_RPC_PORT)));
+	let max_request_bytes =
+		usize::try_from(rpc.rpc_max_request_size).unwrap_or(usize::MAX).saturating_mul(1024 * 1024);
+
+	// Bind the public port first, so a taken port fails at once and names itself.
+	let listener = std::net::TcpListener::bind(public)
+		.with_context(|| format!("cannot listen on {public} (--rpc-port)"))?;
+	listener.set_nonblocking(true)?;
+	// The inner server listens on a free loopback port only this process knows.
+	let backend_port = std::net::TcpListener::bind((Ipv4Addr::LOCALHOST, 0))?.local_addr()?.port();
+	rpc.rpc_port = Some(backend_port);
+	rpc.rpc_external = false;
+	rpc.unsafe_rpc_external = false;
+	let backend = SocketAddr::from((Ipv4Addr::LOCALHOST, backend_port));
+
+	let front_runtime = tokio::runtime::Builder::new_multi_thread()
+		.worker_threads(2)
+		.thread_name("eth-rpc-front")
+		.enable_all()
+		.build()?;
+	front_runtime.spawn(async move {
+		match tokio::net::TcpListener::from_std(listener) {
+			Ok(listener) => proxy::Front::new(backend, max_request_bytes).serve(listener).await,
+			Err(err) => {
+				eprintln!("Error: cannot serve {public}: {err}");
+				std::process::exit(1);
+			}
+		}
+	});
+	log::info!(target: "eth-rpc-front", "serving Ethereum JSON-RPC on {public}");
+	// Returns when the server stops (Ctrl-C, SIGTERM, or a failure it reports).
+	let result = pallet_revive_eth_rpc::cli::run(command);
+	front_runtime.shutdown_background();
+	result
 }

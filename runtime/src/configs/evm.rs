@@ -114,5 +114,6 @@ impl pallet_revive::Config for Runtime {
 
 impl pallet_bttc_evm_chain_id::Config for Runtime {
 	/// A chain spec that leaves the chain id out is treated as a dev chain.
-	type DefaultChainId = frame_support::traits::ConstU64<{ crate::genesis_config_presets::DEV_EVM_CHAIN_ID }>;
+	type DefaultChainId =
+		frame_support::traits::ConstU64<{ crate::genesis_config_presets::DEV_EVM_CHAIN_ID }>;
 }

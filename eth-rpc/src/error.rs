@@ -1,0 +1,90 @@
+//! The errors of the `eth-rpc` front.
+
+use sp_core::{H160, U256};
+
+/// Why a raw transaction was refused before it reached the node, or why the front could not
+/// serve a request. Messages follow geth's wording where geth has one (`nonce too low`,
+/// `insufficient funds for gas * price + value`, `transaction underpriced`), so ethers, viem
+/// and MetaMask classify them as they would on Ethereum; each then says how to fix the
+/// transaction.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+	/// `eth_sendRawTransaction` params were not `["0x…"]`.
+	#[error("invalid params: eth_sendRawTransaction takes one 0x-prefixed hex string, the signed transaction")]
+	InvalidParams,
+	/// The bytes are not an RLP- or EIP-2718-encoded signed transaction.
+	#[error("invalid raw transaction: not a signed Ethereum transaction ({0}); send the bytes your wallet or library signed, unchanged")]
+	MalformedTransaction(String),
+	/// The signature does not recover an address.
+	#[error(
+		"invalid sender: the transaction's signature does not recover an address; sign it again"
+	)]
+	InvalidSignature,
+	/// A pre-EIP-155 legacy transaction, which could be replayed on any chain.
+	#[error("only replay-protected (EIP-155) transactions allowed over RPC: sign with chain id {expected} (see eth_chainId)")]
+	UnprotectedTransaction {
+		/// This chain's id.
+		expected: u64,
+	},
+	/// Signed for another chain.
+	#[error("invalid chain id: the transaction is signed for chain id {got}, this chain's id is {expected} (see eth_chainId); sign it for chain id {expected}")]
+	WrongChainId {
+		/// The transaction's chain id.
+		got: U256,
+		/// This chain's id.
+		expected: u64,
+	},
+	/// The gas price (or max fee per gas) is below what the chain charges.
+	#[error("transaction underpriced: it offers {offered} wei per gas, the chain's gas price is {required} wei (see eth_gasPrice); raise gasPrice or maxFeePerGas")]
+	Underpriced {
+		/// The transaction's gas price or max fee per gas.
+		offered: U256,
+		/// `eth_gasPrice`.
+		required: U256,
+	},
+	/// The nonce was already used by the sender.
+	#[error("nonce too low: address {sender:?}, tx: {got} state: {next}; use nonce {next} (eth_getTransactionCount with \"pending\")")]
+	NonceTooLow {
+		/// The signer.
+		sender: H160,
+		/// The transaction's nonce.
+		got: U256,
+		/// The sender's next nonce.
+		next: U256,
+	},
+	/// The sender cannot pay the gas limit at the offered price plus the value.
+	#[error(
+		"insufficient funds for gas * price + value: address {sender:?} have {balance} want {cost}"
+	)]
+	InsufficientFunds {
+		/// The signer.
+		sender: H160,
+		/// Spendable balance (wei).
+		balance: U256,
+		/// gas × price + value (wei).
+		cost: U256,
+	},
+	/// The proxied eth-rpc server did not answer (starting, or stopped).
+	#[error("the Ethereum JSON-RPC backend is not reachable ({0}); it may still be starting, retry shortly")]
+	Backend(String),
+	/// The backend answered a state query with something unexpected.
+	#[error("unexpected answer from the Ethereum JSON-RPC backend to {method}: {detail}")]
+	BackendAnswer {
+		/// The method asked.
+		method: &'static str,
+		/// What was wrong.
+		detail: String,
+	},
+}
+
+impl Error {
+	/// The JSON-RPC error code: -32602 for malformed params, -32000 (geth's choice) for a
+	/// refused transaction, -32603 for backend trouble.
+	pub fn code(&self) -> i64 {
+		match self {
+			Self::InvalidParams => -32602,
+			Self::Backend(_) | Self::BackendAnswer { .. } => -32603,
+			_ => -32000,
+		}
+	}
+}

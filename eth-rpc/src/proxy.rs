@@ -1,0 +1,328 @@
+//! The HTTP front: serves the public port, checks `eth_sendRawTransaction`, and forwards every
+//! request (and WebSocket upgrade) unchanged to pallet-revive's eth-rpc on a loopback port.
+
+use crate::{
+	error::Error,
+	precheck::{self, ChainRules, SenderState},
+};
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::{
+	body::Incoming,
+	header::{CONTENT_TYPE, HOST, UPGRADE},
+	Request, Response, StatusCode,
+};
+use hyper_util::{
+	client::legacy::{connect::HttpConnector, Client},
+	rt::{TokioExecutor, TokioIo},
+};
+use serde_json::{json, Value};
+use sp_core::U256;
+use std::{net::SocketAddr, sync::Arc};
+use tokio::{net::TcpListener, sync::OnceCell};
+
+const LOG_TARGET: &str = "eth-rpc-front";
+
+type ResponseBody = Full<Bytes>;
+
+/// Shared by every connection.
+pub struct Front {
+	backend: SocketAddr,
+	client: Client<HttpConnector, ResponseBody>,
+	/// The chain id never changes, so it is asked once.
+	chain_id: OnceCell<u64>,
+	max_request_bytes: usize,
+}
+
+impl Front {
+	/// A front for the eth-rpc server at `backend`, refusing bodies over `max_request_bytes`.
+	pub fn new(backend: SocketAddr, max_request_bytes: usize) -> Arc<Self> {
+		Arc::new(Self {
+			backend,
+			client: Client::builder(TokioExecutor::new()).build_http(),
+			chain_id: OnceCell::new(),
+			max_request_bytes,
+		})
+	}
+
+	/// Accepts connections on `listener` until the process ends.
+	pub async fn serve(self: Arc<Self>, listener: TcpListener) {
+		loop {
+			let (stream, peer) = match listener.accept().await {
+				Ok(accepted) => accepted,
+				Err(err) => {
+					log::warn!(target: LOG_TARGET, "accept failed: {err}");
+					continue;
+				}
+			};
+			let front = self.clone();
+			tokio::spawn(async move {
+				let service = hyper::service::service_fn(move |request| {
+					let front = front.clone();
+					async move { Ok::<_, std::convert::Infallible>(front.handle(request).await) }
+				});
+				if let Err(err) = hyper::server::conn::http1::Builder::new()
+					.serve_connection(TokioIo::new(stream), service)
+					.with_upgrades()
+					.await
+				{
+					log::debug!(target: LOG_TARGET, "connection from {peer} ended: {err}");
+				}
+			});
+		}
+	}
+
+	async fn handle(self: Arc<Self>, request: Request<Incoming>) -> Response<ResponseBody> {
+		if request.headers().contains_key(UPGRADE) {
+			return self.upgrade(request).await;
+		}
+		let origin = request.headers().get(hyper::header::ORIGIN).cloned();
+		let (parts, body) = request.into_parts();
+		let body = match Limited::new(body, self.max_request_bytes).collect().await {
+			Ok(collected) => collected.to_bytes(),
+			Err(err) => return plain(StatusCode::PAYLOAD_TOO_LARGE, &err.to_string()),
+		};
+		if parts.method == hyper::Method::POST {
+			if let Ok(payload) = serde_json::from_slice::<Value>(&body) {
+				if let Some(answer) = self.precheck_payload(&payload).await {
+					let mut response = json_response(&answer);
+					// A refusal carries no data, so a browser may always read it.
+					if let Some(origin) = origin {
+						response
+							.headers_mut()
+							.insert(hyper::header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);
+					}
+					return response;
+				}
+			}
+		}
+		self.forward(parts, body).await
+	}
+
+	/// `Some(answer)` when the payload carries a raw transaction the checks refuse; a batch
+	/// is answered element by element so its other calls still run.
+	async fn precheck_payload(&self, payload: &Value) -> Option<Value> {
+		match payload {
+			Value::Object(_) => {
+				let refusal = self.precheck_call(payload).await?;
+				Some(error_object(payload.get("id"), &refusal))
+			}
+			Value::Array(calls) if calls.iter().any(is_send_raw_transaction) => {
+				let mut answers = Vec::with_capacity(calls.len());
+				for call in calls {
+					let answer = match self.precheck_call(call).await {
+						Some(refusal) => error_object(call.get("id"), &refusal),
+						None => match self.call_backend_raw(call).await {
+							Ok(answer) => answer,
+							Err(err) => error_object(call.get("id"), &err),
+						},
+					};
+					// Notifications (no id) get no answer, as JSON-RPC requires.
+					if call.get("id").is_some() {
+						answers.push(answer);
+					}
+				}
+				Some(Value::Array(answers))
+			}
+			_ => None,
+		}
+	}
+
+	/// The reason a single call is refused, if it is an `eth_sendRawTransaction` that fails.
+	async fn precheck_call(&self, call: &Value) -> Option<Error> {
+		if !is_send_raw_transaction(call) {
+			return None;
+		}
+		let raw = match raw_transaction_param(call) {
+			Ok(raw) => raw,
+			Err(err) => return Some(err),
+		};
+		let result = async {
+			let tx = precheck::decode(&raw)?;
+			let rules = ChainRules {
+				chain_id: self.chain_id().await?,
+				gas_price: self.call_u256("eth_gasPrice", json!([])).await?,
+			};
+			precheck::check_against_chain(&tx, rules)?;
+			let sender = format!("{:?}", tx.sender);
+			let state = SenderState {
+				next_nonce: self
+					.call_u256("eth_getTransactionCount", json!([sender, "pending"]))
+					.await?,
+				balance: self.call_u256("eth_getBalance", json!([sender, "latest"])).await?,
+			};
+			precheck::check_against_sender(&tx, state)
+		}
+		.await;
+		match result {
+			Ok(()) => None,
+			// A failing state query must not block a transaction the node may accept.
+			Err(Error::Backend(_) | Error::BackendAnswer { .. }) => None,
+			Err(refusal) => {
+				log::debug!(target: LOG_TARGET, "refused a raw transaction: {refusal}");
+				Some(refusal)
+			}
+		}
+	}
+
+	async fn chain_id(&self) -> Result<u64, Error> {
+		self.chain_id
+			.get_or_try_init(|| async {
+				let id = self.call_u256("eth_chainId", json!([])).await?;
+				u64::try_from(id).map_err(|_| Error::BackendAnswer {
+					method: "eth_chainId",
+					detail: format!("{id} does not fit in 64 bits"),
+				})
+			})
+			.await
+			.copied()
+	}
+
+	async fn call_u256(&self, method: &'static str, params: Value) -> Result<U256, Error> {
+		let answer = self
+			.call_backend_raw(
+				&json!({"jsonrpc": "2.0", "id": 1, "method": method, "params": params}),
+			)
+			.await?;
+		let result = answer.get("result").and_then(Value::as_str).ok_or_else(|| {
+			Error::BackendAnswer { method, detail: format!("no hex result in {answer}") }
+		})?;
+		U256::from_str_radix(result.trim_start_matches("0x"), 16)
+			.map_err(|err| Error::BackendAnswer { method, detail: format!("{result}: {err}") })
+	}
+
+	async fn call_backend_raw(&self, call: &Value) -> Result<Value, Error> {
+		let request = Request::post(format!("http://{}/", self.backend))
+			.header(CONTENT_TYPE, "application/json")
+			.body(Full::new(Bytes::from(call.to_string())))
+			.map_err(|err| Error::Backend(err.to_string()))?;
+		let response =
+			self.client.request(request).await.map_err(|err| Error::Backend(err.to_string()))?;
+		let body = response
+			.into_body()
+			.collect()
+			.await
+			.map_err(|err| Error::Backend(err.to_string()))?
+			.to_bytes();
+		serde_json::from_slice(&body).map_err(|err| Error::Backend(err.to_string()))
+	}
+
+	/// Passes a request through unchanged; only the target address differs.
+	async fn forward(
+		&self,
+		mut parts: hyper::http::request::Parts,
+		body: Bytes,
+	) -> Response<ResponseBody> {
+		let path = parts.uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
+		parts.uri = match format!("http://{}{path}", self.backend).parse() {
+			Ok(uri) => uri,
+			Err(err) => return plain(StatusCode::BAD_REQUEST, &err.to_string()),
+		};
+		parts.headers.remove(HOST);
+		match self.client.request(Request::from_parts(parts, Full::new(body))).await {
+			Ok(response) => {
+				let (parts, body) = response.into_parts();
+				match body.collect().await {
+					Ok(collected) => Response::from_parts(parts, Full::new(collected.to_bytes())),
+					Err(err) => backend_down(&err.to_string()),
+				}
+			}
+			Err(err) => backend_down(&err.to_string()),
+		}
+	}
+
+	/// Hands a WebSocket upgrade to the backend, then splices the two connections. WebSocket
+	/// calls are not checked (wallets and libraries send transactions over HTTP).
+	async fn upgrade(&self, mut request: Request<Incoming>) -> Response<ResponseBody> {
+		let backend = match tokio::net::TcpStream::connect(self.backend).await {
+			Ok(stream) => stream,
+			Err(err) => return backend_down(&err.to_string()),
+		};
+		let (mut sender, connection) =
+			match hyper::client::conn::http1::handshake(TokioIo::new(backend)).await {
+				Ok(pair) => pair,
+				Err(err) => return backend_down(&err.to_string()),
+			};
+		tokio::spawn(connection.with_upgrades());
+		let client_upgrade = hyper::upgrade::on(&mut request);
+		let mut forwarded = Request::builder().method(request.method()).uri(request.uri());
+		for (name, value) in request.headers() {
+			forwarded = forwarded.header(name, value);
+		}
+		let forwarded = match forwarded.body(Full::new(Bytes::new())) {
+			Ok(forwarded) => forwarded,
+			Err(err) => return plain(StatusCode::BAD_REQUEST, &err.to_string()),
+		};
+		let mut response = match sender.send_request(forwarded).await {
+			Ok(response) => response,
+			Err(err) => return backend_down(&err.to_string()),
+		};
+		if response.status() != StatusCode::SWITCHING_PROTOCOLS {
+			let (parts, body) = response.into_parts();
+			let body = body.collect().await.map(|c| c.to_bytes()).unwrap_or_default();
+			return Response::from_parts(parts, Full::new(body));
+		}
+		let backend_upgrade = hyper::upgrade::on(&mut response);
+		tokio::spawn(async move {
+			match tokio::try_join!(client_upgrade, backend_upgrade) {
+				Ok((client, backend)) => {
+					let _ = tokio::io::copy_bidirectional(
+						&mut TokioIo::new(client),
+						&mut TokioIo::new(backend),
+					)
+					.await;
+				}
+				Err(err) => log::debug!(target: LOG_TARGET, "WebSocket upgrade failed: {err}"),
+			}
+		});
+		let mut answer = Response::builder().status(StatusCode::SWITCHING_PROTOCOLS);
+		for (name, value) in response.headers() {
+			answer = answer.header(name, value);
+		}
+		answer.body(Full::new(Bytes::new())).unwrap_or_else(|_| backend_down("bad upgrade answer"))
+	}
+}
+
+fn is_send_raw_transaction(call: &Value) -> bool {
+	call.get("method").and_then(Value::as_str) == Some("eth_sendRawTransaction")
+}
+
+fn raw_transaction_param(call: &Value) -> Result<Vec<u8>, Error> {
+	let hex_text = call
+		.get("params")
+		.and_then(Value::as_array)
+		.filter(|params| params.len() == 1)
+		.and_then(|params| params[0].as_str())
+		.and_then(|text| text.strip_prefix("0x"))
+		.ok_or(Error::InvalidParams)?;
+	hex::decode(hex_text).map_err(|_| Error::InvalidParams)
+}
+
+fn error_object(id: Option<&Value>, error: &Error) -> Value {
+	json!({
+		"jsonrpc": "2.0",
+		"id": id.cloned().unwrap_or(Value::Null),
+		"error": {"code": error.code(), "message": error.to_string()},
+	})
+}
+
+fn json_response(body: &Value) -> Response<ResponseBody> {
+	let mut response = Response::new(Full::new(Bytes::from(body.to_string())));
+	response
+		.headers_mut()
+		.insert(CONTENT_TYPE, hyper::header::HeaderValue::from_static("application/json"));
+	response
+}
+
+fn plain(status: StatusCode, text: &str) -> Response<ResponseBody> {
+	let mut response = Response::new(Full::new(Bytes::from(text.to_owned())));
+	*response.status_mut() = status;
+	response
+}
+
+/// 502 with a JSON-RPC error body, so a readiness probe keeps waiting and a client sees why.
+fn backend_down(detail: &str) -> Response<ResponseBody> {
+	let mut response = json_response(&error_object(None, &Error::Backend(detail.to_owned())));
+	*response.status_mut() = StatusCode::BAD_GATEWAY;
+	response
+}

@@ -216,3 +216,35 @@ test('underpriced and malformed raw transactions are refused with a clear error'
   // Nothing of the above moved the sender's nonce.
   assert.equal(await rpc.getTransactionCount(deployer.address), nonce);
 });
+
+test('WebSocket: newHeads and a Transfer log arrive by eth_subscribe', async () => {
+  const ws = new ethers.WebSocketProvider(URL.replace(/^http/, 'ws'));
+  try {
+    assert.equal((await ws.getNetwork()).chainId, CHAIN_ID);
+    // A raw log subscription (eth_subscribe "logs" with address and topics); only this
+    // test's transfer carries the amount 4321.
+    const amount = 4321n;
+    const filter = {
+      address: await token.getAddress(),
+      topics: [ethers.id('Transfer(address,address,uint256)'), ethers.zeroPadValue(deployer.address, 32), ethers.zeroPadValue(bob.address, 32)],
+    };
+    const heard = new Promise((resolve) => {
+      ws.on(filter, (log) => {
+        const parsed = token.interface.parseLog(log);
+        if (parsed.args[2] === amount) resolve({ from: parsed.args[0], to: parsed.args[1], value: parsed.args[2] });
+      });
+    });
+    const block = new Promise((resolve) => ws.once('block', resolve));
+    await (await token.transfer(bob.address, amount)).wait();
+    const within30s = (promise, what) => {
+      let timer;
+      const timeout = new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`no ${what} within 30 s`)), 30_000); });
+      return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+    };
+    assert.ok(Number.isInteger(await within30s(block, 'newHeads')));
+    const event = await within30s(heard, 'Transfer log');
+    assert.deepEqual([event.from, event.to, event.value], [deployer.address, bob.address, amount]);
+  } finally {
+    await ws.destroy();
+  }
+});

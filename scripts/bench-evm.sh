@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # ERC20 transfers per second and Mgas/s: BTTC's dev node (through eth-rpc) and anvil, on this
 # machine, in the same run, with the ratio. Writes scripts/reports/evm-bench.md.
-#   scripts/bench-evm.sh [TRANSFERS]     (default 900 per chain)
+#   scripts/bench-evm.sh [TRANSFERS]     (default 3000 per chain)
 # Both chains make a block every 2 s (anvil with --block-time 2), so the figures compare what
 # fits in a block and how fast the chain takes transactions in, not a block-time choice.
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 
-transfers=${1:-900}
+transfers=${1:-3000}
 [[ "$transfers" =~ ^[1-9][0-9]*$ ]] || die "TRANSFERS must be a positive integer, got '$transfers'"
 ensure_build_deps
 build_node

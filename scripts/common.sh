@@ -132,7 +132,7 @@ start_dev_evm_chain() {
 	p2p_port=$(free_port)
 	eth_port=$(free_port)
 	"$NODE_BIN" --chain dev --validator --alice --force-authoring \
-		--base-path "$dir/node" --state-pruning archive --pool-type single-state \
+		--base-path "$dir/node" --state-pruning archive \
 		--node-key 0000000000000000000000000000000000000000000000000000000000000001 \
 		--rpc-port "$rpc_port" --listen-addr "/ip4/127.0.0.1/tcp/$p2p_port" \
 		--no-prometheus --no-telemetry --no-mdns >"$dir/node.log" 2>&1 &

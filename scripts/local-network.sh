@@ -117,7 +117,7 @@ for i in "${!validators[@]}"; do
 		--base-path "$network_dir/$name" \
 		--node-key-file "$network_dir/$name.node-key" \
 		--listen-addr "/ip4/127.0.0.1/tcp/$((p2p_base + i))" \
-		--rpc-port $((rpc_base + i)) --rpc-cors all --state-pruning archive --pool-type single-state \
+		--rpc-port $((rpc_base + i)) --rpc-cors all --state-pruning archive \
 		--prometheus-port $((prometheus_base + i)) \
 		--no-mdns --no-telemetry \
 		--root-chains "$network_dir/root-chains.json" \

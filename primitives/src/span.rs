@@ -17,10 +17,14 @@
 //!   producer voting power = times selected).
 //! - **Distinct-producer order**: the producers with repeats removed, each kept at its first
 //!   appearance in `producers` (see [`distinct_producers`]).
-//! - **Succession** of a validator for a block: its distance in the distinct-producer order,
-//!   going forward and wrapping, from the in-turn producer. The in-turn producer has
-//!   succession 0, the next distinct producer 1, and so on. Validators that are not producers
-//!   of the span have no succession and may not author in it.
+//! - **Succession** of a validator for a block: for a producer, its distance in the
+//!   distinct-producer order, going forward and wrapping, from the in-turn producer. The
+//!   in-turn producer has succession 0, the next distinct producer 1, and so on. The span's
+//!   other validators follow as **last-resort backups**, by stake (most first, ties by
+//!   index): with `d` distinct producers they have successions `d, d + 1, …`. Bor stops at
+//!   the producers, so a span whose draw picked a single validator halts with it; here the
+//!   chain goes on. Keys outside the span's validators have no succession and may not author
+//!   in it (see [`Span::authoring_order`]).
 //! - **Delay** before an author with succession `k` may author a block, counted from the
 //!   parent block's timestamp (Bor's `CalcProducerDelay`, in milliseconds):
 //!   `base + k * backup_multiplier_ms`, where `base = producer_delay_ms` on the first block of
@@ -151,23 +155,41 @@ impl<ValidatorId, AuthorityId: PartialEq> Span<ValidatorId, AuthorityId> {
 		self.validators.get(usize::try_from(index).ok()?)
 	}
 
-	/// Succession of the validator with key `authority` for `block`: 0 in turn, `k` for the
-	/// `k`-th backup; `None` if it is not a producer of this span or `block` is outside it.
+	/// Succession of the validator with key `authority` for `block`: its position in
+	/// [`Self::authoring_order`] (0 in turn, `k` for the `k`-th backup); `None` if it is not a
+	/// validator of this span or `block` is outside it.
 	pub fn succession_of(&self, block: BlockNumber, authority: &AuthorityId) -> Option<u32> {
-		if !self.contains(block) {
-			return None;
-		}
 		let index = self.validator_index_of(authority)?;
-		succession(self.start_block, self.sprint_length, &self.producers, block, index)
+		let position = self.authoring_order(block).iter().position(|v| *v == index)?;
+		u32::try_from(position).ok()
 	}
 
-	/// Producers allowed to author `block`, in succession order (in-turn first, then
-	/// backups): indices into `validators`. Empty if the block is outside the span.
+	/// Validators allowed to author `block`, in succession order: indices into `validators`.
+	/// First the producers, from the in-turn one through the distinct-producer rotation (as
+	/// Bor), then the span's other validators by stake (most first, ties by index). Bor stops
+	/// at the producers, so a span whose stake-weighted draw picked one validator several
+	/// times has no backup and halts if that validator does; here every validator of the span
+	/// is a last-resort backup, each later than all producers. Empty if the block is outside
+	/// the span.
 	pub fn authoring_order(&self, block: BlockNumber) -> Vec<ValidatorIndex> {
 		if !self.contains(block) {
 			return Vec::new();
 		}
-		authoring_order(self.start_block, self.sprint_length, &self.producers, block)
+		let mut order =
+			authoring_order(self.start_block, self.sprint_length, &self.producers, block);
+		if order.is_empty() {
+			return order;
+		}
+		let mut others: Vec<(Stake, ValidatorIndex)> = self
+			.validators
+			.iter()
+			.enumerate()
+			.filter_map(|(i, v)| Some((v.stake, ValidatorIndex::try_from(i).ok()?)))
+			.filter(|(_, i)| !order.contains(i))
+			.collect();
+		others.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+		order.extend(others.into_iter().map(|(_, i)| i));
+		order
 	}
 
 	/// Whether `block` is the first block of a sprint of this span.
@@ -381,8 +403,38 @@ mod tests {
 		assert_eq!(span.in_turn_producer(32), None);
 		assert_eq!(span.in_turn_producer(65), None);
 		assert_eq!(span.succession_of(41, &101), Some(1));
-		assert_eq!(span.succession_of(41, &102), None);
-		assert_eq!(span.authoring_order(41), vec![0, 1]);
+		// 102 is no producer: a last-resort backup after both producers.
+		assert_eq!(span.succession_of(41, &102), Some(2));
+		assert_eq!(span.succession_of(41, &999), None);
+		assert_eq!(span.succession_of(65, &101), None);
+		assert_eq!(span.authoring_order(41), vec![0, 1, 2]);
+		assert_eq!(span.authoring_order(65), Vec::<ValidatorIndex>::new());
+	}
+
+	#[test]
+	fn a_span_with_one_drawn_producer_still_has_backups_by_stake() {
+		let span = Span {
+			id: 1,
+			start_block: 17,
+			end_block: 48,
+			sprint_length: 4,
+			seed_block: 5,
+			validators: vec![
+				SpanValidator { id: 10u64, stake: 5, authority: 100u64 },
+				SpanValidator { id: 11, stake: 9, authority: 101 },
+				SpanValidator { id: 12, stake: 7, authority: 102 },
+				SpanValidator { id: 13, stake: 9, authority: 103 },
+			],
+			// The draw picked validator 2 three times.
+			producers: vec![2, 2, 2],
+		};
+		for block in [17, 30, 48] {
+			// Producer first; then by stake, the tie between 1 and 3 broken by index.
+			assert_eq!(span.authoring_order(block), vec![2, 1, 3, 0]);
+		}
+		assert_eq!(span.succession_of(17, &102), Some(0));
+		assert_eq!(span.succession_of(17, &101), Some(1));
+		assert_eq!(span.succession_of(17, &100), Some(3));
 		assert!(span.is_sprint_start(45) && !span.is_sprint_start(46));
 	}
 }

@@ -30,8 +30,8 @@ pub enum Error {
 	/// The runtime knows no span for the block, so nobody may author it.
 	#[error("no span covers block #{0}; the chain cannot be extended before a span is fixed")]
 	UnknownSpan(BlockNumber),
-	/// The author is not among the producers of the block's span.
-	#[error("{author} is not a producer of span {span} and may not author #{block}")]
+	/// The author is not in the block's schedule (not a validator of its span).
+	#[error("{author} is not a validator of span {span} and may not author #{block}")]
 	NotAProducer {
 		/// Block number.
 		block: BlockNumber,

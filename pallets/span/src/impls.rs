@@ -143,7 +143,7 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Succession of `authority` for `block`: 0 in turn, `k` for the `k`-th backup, `None`
-	/// if it is not a producer of the block's span.
+	/// if it is not a validator of the block's span (producers first, then the others).
 	pub fn succession_of(block: BlockNumber, authority: &T::AuthorityId) -> Option<u32> {
 		Self::stored_span_of(block)?.to_api().succession_of(block, authority)
 	}

@@ -415,7 +415,7 @@ fn backup_succession_and_delays_are_as_specified() {
 		let (producer_delay, backup) =
 			(DEV_PARAMS.producer_delay_ms, DEV_PARAMS.backup_multiplier_ms);
 		// (block, author key, succession, delay): distinct order [13, 11, 12]; key 14 is a
-		// validator but no producer.
+		// validator but no producer: a last-resort backup after them.
 		let table: Vec<(u32, u64, Option<u32>, Option<u64>)> = vec![
 			// Sprint 0, in turn 13; block 17 starts the sprint.
 			(17, 13, Some(0), Some(producer_delay)),
@@ -424,7 +424,9 @@ fn backup_succession_and_delays_are_as_specified() {
 			(18, 13, Some(0), Some(period)),
 			(18, 11, Some(1), Some(period + backup)),
 			(18, 12, Some(2), Some(period + 2 * backup)),
-			(17, 14, None, None),
+			(17, 14, Some(3), Some(producer_delay + 3 * backup)),
+			(18, 14, Some(3), Some(period + 3 * backup)),
+			(17, 99, None, None),
 			// Sprint 1, in turn 11: 12 is next, 13 wraps around.
 			(21, 11, Some(0), Some(producer_delay)),
 			(22, 12, Some(1), Some(period + backup)),
@@ -453,7 +455,8 @@ fn backup_succession_and_delays_are_as_specified() {
 			vec![
 				(2, 12, 0, producer_delay),
 				(3, 13, 1, producer_delay + backup),
-				(1, 11, 2, producer_delay + 2 * backup)
+				(1, 11, 2, producer_delay + 2 * backup),
+				(4, 14, 3, producer_delay + 3 * backup)
 			]
 		);
 		assert_eq!(Span::expected_authors(81), None);

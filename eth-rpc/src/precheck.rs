@@ -107,6 +107,7 @@ pub fn check_against_sender(tx: &DecodedTransaction, sender: SenderState) -> Res
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
 	use super::*;
 	use pallet_revive::evm::{

@@ -1,5 +1,7 @@
 //! A runtime with only `System` and this pallet.
 
+#![allow(clippy::unwrap_used)]
+
 use crate as pallet_bttc_evm_chain_id;
 use frame_support::derive_impl;
 use sp_runtime::BuildStorage;

@@ -1,3 +1,7 @@
+//! Genesis, the `Get<u64>` view and the invariant.
+
+#![allow(clippy::unwrap_used)]
+
 use crate::{mock::*, ChainId};
 use frame_support::traits::Get;
 

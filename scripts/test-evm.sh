@@ -18,8 +18,6 @@ cleanup() {
 	if ((code != 0)); then
 		echo "--- last lines of the dev node log ---" >&2; tail -n 30 "$work_dir/node.log" >&2 || true
 		echo "--- last lines of the eth-rpc log ---" >&2; tail -n 30 "$work_dir/eth-rpc.log" >&2 || true
-	fi
-	if ((code != 0)); then
 		echo "logs kept in $work_dir" >&2
 	else
 		rm -rf "$work_dir"

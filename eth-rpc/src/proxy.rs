@@ -82,7 +82,8 @@ impl Front {
 			Ok(collected) => collected.to_bytes(),
 			Err(err) => return plain(StatusCode::PAYLOAD_TOO_LARGE, &err.to_string()),
 		};
-		if parts.method == hyper::Method::POST {
+		// Only a body naming the method is parsed: every other call passes through untouched.
+		if parts.method == hyper::Method::POST && mentions_send_raw_transaction(&body) {
 			if let Ok(payload) = serde_json::from_slice::<Value>(&body) {
 				if let Some(answer) = self.precheck_payload(&payload).await {
 					let mut response = json_response(&answer);
@@ -99,29 +100,53 @@ impl Front {
 		self.forward(parts, body).await
 	}
 
-	/// `Some(answer)` when the payload carries a raw transaction the checks refuse; a batch
-	/// is answered element by element so its other calls still run.
+	/// `Some(answer)` when the payload carries a raw transaction the checks refuse. In a
+	/// batch, refused elements are answered here and the rest go to the backend as one batch.
 	async fn precheck_payload(&self, payload: &Value) -> Option<Value> {
 		match payload {
 			Value::Object(_) => {
 				let refusal = self.precheck_call(payload).await?;
 				Some(error_object(payload.get("id"), &refusal))
 			}
-			Value::Array(calls) if calls.iter().any(is_send_raw_transaction) => {
-				let mut answers = Vec::with_capacity(calls.len());
+			Value::Array(calls) => {
+				let mut refusals = Vec::with_capacity(calls.len());
+				let mut passed = Vec::new();
 				for call in calls {
-					let answer = match self.precheck_call(call).await {
-						Some(refusal) => error_object(call.get("id"), &refusal),
-						None => match self.call_backend_raw(call).await {
-							Ok(answer) => answer,
-							Err(err) => error_object(call.get("id"), &err),
-						},
-					};
-					// Notifications (no id) get no answer, as JSON-RPC requires.
-					if call.get("id").is_some() {
-						answers.push(answer);
+					let refusal = self.precheck_call(call).await;
+					if refusal.is_none() {
+						passed.push(call.clone());
+					}
+					refusals.push(refusal);
+				}
+				if refusals.iter().all(Option::is_none) {
+					return None;
+				}
+				let mut forwarded = Vec::new();
+				if !passed.is_empty() {
+					let expects_answer = passed.iter().any(|call| call.get("id").is_some());
+					match self.call_backend_raw(&Value::Array(passed)).await {
+						Ok(Value::Array(answers)) => forwarded = answers,
+						Ok(single) => forwarded.push(single),
+						// Only notifications were forwarded: nothing comes back.
+						Err(_) if !expects_answer => {}
+						Err(err) => forwarded.push(error_object(None, &err)),
 					}
 				}
+				// Answers in the batch's order; notifications (no id) get none.
+				let mut answers = Vec::with_capacity(calls.len());
+				for (call, refusal) in calls.iter().zip(refusals) {
+					let Some(id) = call.get("id") else { continue };
+					match refusal {
+						Some(refusal) => answers.push(error_object(Some(id), &refusal)),
+						None => {
+							if let Some(at) = forwarded.iter().position(|a| a.get("id") == Some(id))
+							{
+								answers.push(forwarded.remove(at));
+							}
+						}
+					}
+				}
+				answers.extend(forwarded);
 				Some(Value::Array(answers))
 			}
 			_ => None,
@@ -139,25 +164,26 @@ impl Front {
 		};
 		let result = async {
 			let tx = precheck::decode(&raw)?;
-			let rules = ChainRules {
-				chain_id: self.chain_id().await?,
-				gas_price: self.call_u256("eth_gasPrice", json!([])).await?,
-			};
+			let (chain_id, gas_price) =
+				tokio::try_join!(self.chain_id(), self.call_u256("eth_gasPrice", json!([])))?;
+			let rules = ChainRules { chain_id, gas_price };
 			precheck::check_against_chain(&tx, rules)?;
 			let sender = format!("{:?}", tx.sender);
-			let state = SenderState {
-				next_nonce: self
-					.call_u256("eth_getTransactionCount", json!([sender, "pending"]))
-					.await?,
-				balance: self.call_u256("eth_getBalance", json!([sender, "latest"])).await?,
-			};
-			precheck::check_against_sender(&tx, state)
+			let (next_nonce, balance) = tokio::try_join!(
+				self.call_u256("eth_getTransactionCount", json!([sender, "pending"])),
+				self.call_u256("eth_getBalance", json!([sender, "latest"])),
+			)?;
+			precheck::check_against_sender(&tx, SenderState { next_nonce, balance })
 		}
 		.await;
 		match result {
 			Ok(()) => None,
-			// A failing state query must not block a transaction the node may accept.
-			Err(Error::Backend(_) | Error::BackendAnswer { .. }) => None,
+			// A failing state query must not block a transaction the node may accept: it goes
+			// on unchecked, and the node's own validation still applies.
+			Err(err @ (Error::Backend(_) | Error::BackendAnswer { .. })) => {
+				log::warn!(target: LOG_TARGET, "raw transaction forwarded unchecked: {err}");
+				None
+			}
 			Err(refusal) => {
 				log::debug!(target: LOG_TARGET, "refused a raw transaction: {refusal}");
 				Some(refusal)
@@ -281,6 +307,12 @@ impl Front {
 		}
 		answer.body(Full::new(Bytes::new())).unwrap_or_else(|_| backend_down("bad upgrade answer"))
 	}
+}
+
+/// Whether `body` contains the method name at all; a cheap filter before JSON parsing.
+fn mentions_send_raw_transaction(body: &[u8]) -> bool {
+	const METHOD: &[u8] = b"eth_sendRawTransaction";
+	body.windows(METHOD.len()).any(|window| window == METHOD)
 }
 
 fn is_send_raw_transaction(call: &Value) -> bool {

@@ -11,6 +11,11 @@ fn run(args: &[&str]) -> std::process::Output {
 	Command::new(node_binary()).args(args).output().unwrap()
 }
 
+/// Starts the node on `chain` (a preset or a spec path), its data in `dir`.
+fn start_on(chain: &str, dir: &TempDir) -> std::process::Output {
+	run(&["--chain", chain, "--base-path", dir.0.to_str().unwrap(), "--no-prometheus"])
+}
+
 /// The single line the node printed on stderr for a failed start.
 fn one_line_error(out: &std::process::Output) -> String {
 	assert!(!out.status.success(), "expected failure, got {out:?}");
@@ -23,13 +28,7 @@ fn one_line_error(out: &std::process::Output) -> String {
 #[test]
 fn missing_chain_spec_file_is_named_in_a_one_line_error() {
 	let dir = TempDir::new("missing-spec");
-	let out = run(&[
-		"--chain",
-		"missing.json",
-		"--base-path",
-		dir.0.to_str().unwrap(),
-		"--no-prometheus",
-	]);
+	let out = start_on("missing.json", &dir);
 	let line = one_line_error(&out);
 	assert!(line.contains("missing.json") && line.contains("not found"), "{line}");
 }
@@ -39,13 +38,7 @@ fn malformed_chain_spec_is_rejected_with_a_one_line_error() {
 	let dir = TempDir::new("bad-spec");
 	let spec = dir.0.join("broken.json");
 	std::fs::write(&spec, "{ \"name\": \"half a spec\", ").unwrap();
-	let out = run(&[
-		"--chain",
-		spec.to_str().unwrap(),
-		"--base-path",
-		dir.0.to_str().unwrap(),
-		"--no-prometheus",
-	]);
+	let out = start_on(spec.to_str().unwrap(), &dir);
 	let line = one_line_error(&out);
 	assert!(line.contains("broken.json") && line.contains("not a valid chain spec"), "{line}");
 }
@@ -58,13 +51,7 @@ fn chain_spec_with_evm_chain_id_zero_is_refused_naming_the_field() {
 	spec["genesis"]["runtimeGenesis"]["patch"]["evmChainId"]["chainId"] = 0.into();
 	let file = dir.0.join("no-chain-id.json");
 	std::fs::write(&file, spec.to_string()).unwrap();
-	let out = run(&[
-		"--chain",
-		file.to_str().unwrap(),
-		"--base-path",
-		dir.0.to_str().unwrap(),
-		"--no-prometheus",
-	]);
+	let out = start_on(file.to_str().unwrap(), &dir);
 	assert!(!out.status.success(), "a chain with EVM chain id 0 started: {out:?}");
 	let stderr = String::from_utf8_lossy(&out.stderr);
 	assert!(stderr.contains("evmChainId.chainId must be set"), "{stderr}");

@@ -268,8 +268,9 @@ pub fn distinct_producers(producers: &[ValidatorIndex]) -> Vec<ValidatorIndex> {
 	out
 }
 
-/// Succession of validator `candidate` for `block`: its forward, wrapping distance from the
-/// in-turn producer in the distinct-producer order. `None` if `candidate` is not a producer.
+/// Succession of producer `candidate` for `block`: its position in [`authoring_order`] (the
+/// forward, wrapping distance from the in-turn producer in the distinct-producer order).
+/// `None` if `candidate` is not a producer.
 pub fn succession(
 	span_start: BlockNumber,
 	sprint_length: BlockNumber,
@@ -277,13 +278,8 @@ pub fn succession(
 	block: BlockNumber,
 	candidate: ValidatorIndex,
 ) -> Option<u32> {
-	let in_turn = in_turn_producer(span_start, sprint_length, producers, block)?;
-	let distinct = distinct_producers(producers);
-	let from = distinct.iter().position(|p| *p == in_turn)?;
-	let to = distinct.iter().position(|p| *p == candidate)?;
-	let distance =
-		to.checked_add(distinct.len())?.checked_sub(from)?.checked_rem(distinct.len())?;
-	u32::try_from(distance).ok()
+	let order = authoring_order(span_start, sprint_length, producers, block);
+	u32::try_from(order.iter().position(|p| *p == candidate)?).ok()
 }
 
 /// Every producer allowed to author `block`, ordered by succession (in-turn first).
@@ -383,21 +379,31 @@ mod tests {
 		assert_eq!(author_delay_ms(true, u32::MAX, 2_000, 6_000, u64::MAX), u64::MAX);
 	}
 
+	/// A span of validators with keys `100 + i` (ids `10 + i`) and the given stakes.
+	fn test_span(
+		start_block: BlockNumber,
+		end_block: BlockNumber,
+		stakes: &[Stake],
+		producers: Vec<ValidatorIndex>,
+	) -> Span<u64, u64> {
+		let validators = (0u64..)
+			.zip(stakes)
+			.map(|(i, stake)| SpanValidator { id: 10 + i, stake: *stake, authority: 100 + i })
+			.collect();
+		Span {
+			id: 1,
+			start_block,
+			end_block,
+			sprint_length: 4,
+			seed_block: 5,
+			validators,
+			producers,
+		}
+	}
+
 	#[test]
 	fn span_methods() {
-		let span = Span {
-			id: 3,
-			start_block: 33,
-			end_block: 64,
-			sprint_length: 4,
-			seed_block: 20,
-			validators: vec![
-				SpanValidator { id: 10u64, stake: 5, authority: 100u64 },
-				SpanValidator { id: 11, stake: 5, authority: 101 },
-				SpanValidator { id: 12, stake: 5, authority: 102 },
-			],
-			producers: vec![1, 1, 0],
-		};
+		let span = test_span(33, 64, &[5, 5, 5], vec![1, 1, 0]);
 		assert_eq!(span.in_turn_producer(33).map(|v| v.id), Some(11));
 		assert_eq!(span.in_turn_producer(41).map(|v| v.id), Some(10));
 		assert_eq!(span.in_turn_producer(32), None);
@@ -409,25 +415,13 @@ mod tests {
 		assert_eq!(span.succession_of(65, &101), None);
 		assert_eq!(span.authoring_order(41), vec![0, 1, 2]);
 		assert_eq!(span.authoring_order(65), Vec::<ValidatorIndex>::new());
+		assert!(span.is_sprint_start(45) && !span.is_sprint_start(46));
 	}
 
 	#[test]
 	fn a_span_with_one_drawn_producer_still_has_backups_by_stake() {
-		let span = Span {
-			id: 1,
-			start_block: 17,
-			end_block: 48,
-			sprint_length: 4,
-			seed_block: 5,
-			validators: vec![
-				SpanValidator { id: 10u64, stake: 5, authority: 100u64 },
-				SpanValidator { id: 11, stake: 9, authority: 101 },
-				SpanValidator { id: 12, stake: 7, authority: 102 },
-				SpanValidator { id: 13, stake: 9, authority: 103 },
-			],
-			// The draw picked validator 2 three times.
-			producers: vec![2, 2, 2],
-		};
+		// The draw picked validator 2 three times.
+		let span = test_span(17, 48, &[5, 9, 7, 9], vec![2, 2, 2]);
 		for block in [17, 30, 48] {
 			// Producer first; then by stake, the tie between 1 and 3 broken by index.
 			assert_eq!(span.authoring_order(block), vec![2, 1, 3, 0]);
@@ -435,6 +429,5 @@ mod tests {
 		assert_eq!(span.succession_of(17, &102), Some(0));
 		assert_eq!(span.succession_of(17, &101), Some(1));
 		assert_eq!(span.succession_of(17, &100), Some(3));
-		assert!(span.is_sprint_start(45) && !span.is_sprint_start(46));
 	}
 }

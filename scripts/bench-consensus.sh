@@ -5,6 +5,6 @@
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 ensure_build_deps
-build_node
+build_binaries
 cd "$REPO_ROOT"
 NODE_BIN="$NODE_BIN" exec python3 "$REPO_ROOT/scripts/bench_consensus.py" "$@"

@@ -10,8 +10,7 @@ source "$(dirname "$0")/common.sh"
 transfers=${1:-3000}
 [[ "$transfers" =~ ^[1-9][0-9]*$ ]] || die "TRANSFERS must be a positive integer, got '$transfers'"
 ensure_build_deps
-build_node
-build_eth_rpc
+build_binaries
 ensure_root_chain_toolchain
 
 work_dir=$(mktemp -d "${TMPDIR:-/tmp}/bttc-evm-bench.XXXXXX")

@@ -54,12 +54,27 @@ ensure_build_deps() {
 		rustup component add rust-src >/dev/null 2>&1) || die "could not install the WASM targets"
 }
 
-# Builds bttc-node (debug profile, runtime WASM included), printing the time it took.
-build_node() {
-	log "building bttc-node into $CARGO_TARGET_DIR (a cold build takes a long while on 2 cores)"
+# One compilation for everything: every build below selects the whole workspace, so the
+# node, eth-rpc and the test binaries resolve the same features and share every compiled
+# dependency (see `resolver` in Cargo.toml). `pallet-revive-eth-rpc` reads polkadot-sdk's
+# reference runtime natively at build time; its WASM (~15 min on 2 cores) is never used, so
+# that one crate's WASM build is skipped. The project's own runtime WASM is always built.
+export SKIP_REVIVE_DEV_RUNTIME_WASM_BUILD=1
+
+# Builds the binaries (bttc-node with its runtime WASM, eth-rpc), printing the time it took.
+build_binaries() {
+	log "building bttc-node and eth-rpc into $CARGO_TARGET_DIR (a cold build takes ~30 min on 2 cores)"
 	local start=$SECONDS
-	(cd "$REPO_ROOT" && bcargo build --locked -p bttc-node) || die "build failed"
-	log "build finished in $((SECONDS - start)) s"
+	(cd "$REPO_ROOT" && bcargo build --locked --workspace --bins) || die "build failed"
+	log "binaries built in $((SECONDS - start)) s"
+}
+
+# Builds the binaries and every test binary of the workspace in one cargo invocation.
+build_all() {
+	log "building binaries and tests into $CARGO_TARGET_DIR (a cold build takes ~35 min on 2 cores)"
+	local start=$SECONDS
+	(cd "$REPO_ROOT" && bcargo build --locked --workspace --all-targets) || die "build failed"
+	log "binaries and tests built in $((SECONDS - start)) s"
 }
 
 # Installs the root-chain npm toolchain (solc-js, anvil, forge, cast, ethers) of contracts/,
@@ -81,16 +96,6 @@ ensure_root_chain_toolchain() {
 }
 
 ETH_RPC_BIN="$CARGO_TARGET_DIR/debug/eth-rpc"
-
-# Builds the Ethereum JSON-RPC proxy (eth-rpc). Its build script reads the metadata of
-# polkadot-sdk's reference revive runtime natively; SKIP_WASM_BUILD spares compiling that
-# runtime to WASM (~15 min on 2 cores), which nothing uses.
-build_eth_rpc() {
-	log "building eth-rpc into $CARGO_TARGET_DIR"
-	local start=$SECONDS
-	(cd "$REPO_ROOT" && SKIP_WASM_BUILD=1 bcargo build --locked -p bttc-eth-rpc) || die "eth-rpc build failed"
-	log "eth-rpc build finished in $((SECONDS - start)) s"
-}
 
 # A free TCP port on loopback.
 free_port() {

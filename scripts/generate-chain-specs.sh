@@ -4,7 +4,7 @@
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 ensure_build_deps
-build_node
+build_binaries
 for chain in dev local testnet; do
 	"$NODE_BIN" build-spec --chain "$chain" --disable-default-bootnode 2>/dev/null >"$REPO_ROOT/chain-specs/$chain.json.tmp"
 	mv "$REPO_ROOT/chain-specs/$chain.json.tmp" "$REPO_ROOT/chain-specs/$chain.json"

@@ -25,8 +25,7 @@ for arg in "$@"; do
 done
 
 ensure_build_deps
-build_node
-build_eth_rpc
+build_binaries
 
 network_dir="${BTTC_NETWORK_DIR:-$HOME/.cache/bttc/network}"
 rpc_base="${BTTC_RPC_PORT:-9944}"

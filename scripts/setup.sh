@@ -3,4 +3,4 @@
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 ensure_build_deps
-build_node
+build_binaries

@@ -65,7 +65,7 @@ export SKIP_REVIVE_DEV_RUNTIME_WASM_BUILD=1
 build_binaries() {
 	log "building bttc-node and eth-rpc into $CARGO_TARGET_DIR (a cold build takes ~30 min on 2 cores)"
 	local start=$SECONDS
-	(cd "$REPO_ROOT" && bcargo build --locked --workspace --bins) || die "build failed"
+	(cd "$REPO_ROOT" && bcargo build --locked --workspace --bins ${BTTC_BUILD_TIMINGS:+--timings}) || die "build failed"
 	log "binaries built in $((SECONDS - start)) s"
 }
 
@@ -73,7 +73,7 @@ build_binaries() {
 build_all() {
 	log "building binaries and tests into $CARGO_TARGET_DIR (a cold build takes ~35 min on 2 cores)"
 	local start=$SECONDS
-	(cd "$REPO_ROOT" && bcargo build --locked --workspace --all-targets) || die "build failed"
+	(cd "$REPO_ROOT" && bcargo build --locked --workspace --all-targets ${BTTC_BUILD_TIMINGS:+--timings}) || die "build failed"
 	log "binaries and tests built in $((SECONDS - start)) s"
 }
 

@@ -12,10 +12,13 @@
 #
 #   scripts/measure-cold-build.sh [TARGET_DIR]
 #
+# Per-crate timings (cargo --timings) are written to TARGET_DIR/cargo-timings/.
 # TARGET_DIR (default: a new folder under ~/.cache/bttc) must be empty or absent. The clone
 # is made from this repository's HEAD into a temporary folder; commit what you measure.
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
+# cargo's per-crate timing reports land in TARGET_DIR/cargo-timings/.
+export BTTC_BUILD_TIMINGS=1
 
 target_dir=${1:-$HOME/.cache/bttc/cold-target-$(date +%Y%m%d-%H%M%S)}
 if [ -d "$target_dir" ] && [ -n "$(ls -A "$target_dir")" ]; then

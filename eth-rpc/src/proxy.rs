@@ -1,5 +1,11 @@
 //! The HTTP front: serves the public port, checks `eth_sendRawTransaction`, and forwards every
 //! request (and WebSocket upgrade) unchanged to pallet-revive's eth-rpc on a loopback port.
+//!
+//! Limits: at most `max_connections` connections at once (more are answered 503 and
+//! closed), batches of at most `max_batch_len` calls, and the raw transactions of a batch
+//! checked [`CHECK_CONCURRENCY`] at a time. The `Host` header is checked here with the
+//! node's own rule (only `localhost`, `127.0.0.1` and `[::1]` at the public port, unless
+//! CORS allows every origin), since the backend only sees the front.
 
 use crate::{
 	error::Error,
@@ -18,12 +24,34 @@ use hyper_util::{
 };
 use serde_json::{json, Value};
 use sp_core::U256;
-use std::{net::SocketAddr, sync::Arc};
-use tokio::{net::TcpListener, sync::OnceCell};
+use futures::StreamExt;
+use std::{net::SocketAddr, sync::Arc, time::Duration};
+use tokio::{
+	net::TcpListener,
+	sync::{OnceCell, Semaphore},
+};
+
+/// Raw transactions of one batch checked at once.
+pub const CHECK_CONCURRENCY: usize = 16;
+/// Time a client has to send a request's headers.
+const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(30);
 
 const LOG_TARGET: &str = "eth-rpc-front";
 
 type ResponseBody = Full<Bytes>;
+
+/// What the front enforces.
+#[derive(Clone, Debug)]
+pub struct Limits {
+	/// Largest request body.
+	pub max_request_bytes: usize,
+	/// Most connections served at once.
+	pub max_connections: usize,
+	/// Most calls in one batch.
+	pub max_batch_len: usize,
+	/// `Host` values accepted (`None`: any).
+	pub allowed_hosts: Option<Vec<String>>,
+}
 
 /// Shared by every connection.
 pub struct Front {
@@ -31,17 +59,19 @@ pub struct Front {
 	client: Client<HttpConnector, ResponseBody>,
 	/// The chain id never changes, so it is asked once.
 	chain_id: OnceCell<u64>,
-	max_request_bytes: usize,
+	limits: Limits,
+	connections: Arc<Semaphore>,
 }
 
 impl Front {
-	/// A front for the eth-rpc server at `backend`, refusing bodies over `max_request_bytes`.
-	pub fn new(backend: SocketAddr, max_request_bytes: usize) -> Arc<Self> {
+	/// A front for the eth-rpc server at `backend`, enforcing `limits`.
+	pub fn new(backend: SocketAddr, limits: Limits) -> Arc<Self> {
 		Arc::new(Self {
 			backend,
 			client: Client::builder(TokioExecutor::new()).build_http(),
 			chain_id: OnceCell::new(),
-			max_request_bytes,
+			connections: Arc::new(Semaphore::new(limits.max_connections)),
+			limits,
 		})
 	}
 
@@ -55,13 +85,21 @@ impl Front {
 					continue;
 				}
 			};
+			let Ok(permit) = self.connections.clone().try_acquire_owned() else {
+				log::debug!(target: LOG_TARGET, "refused {peer}: {} connections open", self.limits.max_connections);
+				tokio::spawn(refuse_connection(stream));
+				continue;
+			};
 			let front = self.clone();
 			tokio::spawn(async move {
+				let _permit = permit;
 				let service = hyper::service::service_fn(move |request| {
 					let front = front.clone();
 					async move { Ok::<_, std::convert::Infallible>(front.handle(request).await) }
 				});
 				if let Err(err) = hyper::server::conn::http1::Builder::new()
+					.timer(hyper_util::rt::TokioTimer::new())
+					.header_read_timeout(HEADER_READ_TIMEOUT)
 					.serve_connection(TokioIo::new(stream), service)
 					.with_upgrades()
 					.await
@@ -72,13 +110,23 @@ impl Front {
 		}
 	}
 
+	/// Whether the request's `Host` is one the node would serve (DNS-rebinding guard).
+	fn host_allowed(&self, request: &Request<Incoming>) -> bool {
+		let Some(allowed) = &self.limits.allowed_hosts else { return true };
+		let host = request.headers().get(HOST).and_then(|h| h.to_str().ok());
+		host.is_some_and(|host| allowed.iter().any(|a| a.eq_ignore_ascii_case(host)))
+	}
+
 	async fn handle(self: Arc<Self>, request: Request<Incoming>) -> Response<ResponseBody> {
+		if !self.host_allowed(&request) {
+			return plain(StatusCode::FORBIDDEN, "Provided Host header is not whitelisted.\n");
+		}
 		if request.headers().contains_key(UPGRADE) {
 			return self.upgrade(request).await;
 		}
 		let origin = request.headers().get(hyper::header::ORIGIN).cloned();
 		let (parts, body) = request.into_parts();
-		let body = match Limited::new(body, self.max_request_bytes).collect().await {
+		let body = match Limited::new(body, self.limits.max_request_bytes).collect().await {
 			Ok(collected) => collected.to_bytes(),
 			Err(err) => return plain(StatusCode::PAYLOAD_TOO_LARGE, &err.to_string()),
 		};
@@ -109,15 +157,22 @@ impl Front {
 				Some(error_object(payload.get("id"), &refusal))
 			}
 			Value::Array(calls) => {
-				let mut refusals = Vec::with_capacity(calls.len());
-				let mut passed = Vec::new();
-				for call in calls {
-					let refusal = self.precheck_call(call).await;
-					if refusal.is_none() {
-						passed.push(call.clone());
-					}
-					refusals.push(refusal);
+				if calls.len() > self.limits.max_batch_len {
+					let error = Error::BatchTooLarge { len: calls.len(), max: self.limits.max_batch_len };
+					return Some(error_object(None, &error));
 				}
+				// Checked concurrently, answers kept in the batch's order.
+				let refusals: Vec<Option<Error>> = futures::stream::iter(calls)
+					.map(|call| self.precheck_call(call))
+					.buffered(CHECK_CONCURRENCY)
+					.collect()
+					.await;
+				let passed: Vec<Value> = calls
+					.iter()
+					.zip(&refusals)
+					.filter(|(_, refusal)| refusal.is_none())
+					.map(|(call, _)| call.clone())
+					.collect();
 				if refusals.iter().all(Option::is_none) {
 					return None;
 				}
@@ -244,7 +299,8 @@ impl Front {
 			Ok(uri) => uri,
 			Err(err) => return plain(StatusCode::BAD_REQUEST, &err.to_string()),
 		};
-		parts.headers.remove(HOST);
+		// The front checked the client's Host; the backend sees its own address.
+		set_backend_host(&mut parts.headers, self.backend);
 		match self.client.request(Request::from_parts(parts, Full::new(body))).await {
 			Ok(response) => {
 				let (parts, body) = response.into_parts();
@@ -272,7 +328,9 @@ impl Front {
 		tokio::spawn(connection.with_upgrades());
 		let client_upgrade = hyper::upgrade::on(&mut request);
 		let mut forwarded = Request::builder().method(request.method()).uri(request.uri());
-		for (name, value) in request.headers() {
+		let mut headers = request.headers().clone();
+		set_backend_host(&mut headers, self.backend);
+		for (name, value) in &headers {
 			forwarded = forwarded.header(name, value);
 		}
 		let forwarded = match forwarded.body(Full::new(Bytes::new())) {
@@ -307,6 +365,25 @@ impl Front {
 		}
 		answer.body(Full::new(Bytes::new())).unwrap_or_else(|_| backend_down("bad upgrade answer"))
 	}
+}
+
+/// Points `Host` at the backend (whose own host filter allows its loopback address).
+fn set_backend_host(headers: &mut hyper::HeaderMap, backend: SocketAddr) {
+	if let Ok(value) = hyper::header::HeaderValue::from_str(&backend.to_string()) {
+		headers.insert(HOST, value);
+	}
+}
+
+/// Answers a connection beyond the limit with 503 and closes it.
+async fn refuse_connection(mut stream: tokio::net::TcpStream) {
+	use tokio::io::AsyncWriteExt;
+	let body = "too many connections: retry shortly";
+	let answer = format!(
+		"HTTP/1.1 503 Service Unavailable\r\ncontent-length: {}\r\nconnection: close\r\nretry-after: 1\r\n\r\n{body}",
+		body.len()
+	);
+	let _ = tokio::time::timeout(Duration::from_secs(2), stream.write_all(answer.as_bytes())).await;
+	let _ = stream.shutdown().await;
 }
 
 /// Whether `body` contains the method name at all; a cheap filter before JSON parsing.

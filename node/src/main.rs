@@ -8,7 +8,7 @@
 mod chain_spec;
 mod cli;
 mod command;
-mod duties;
+mod extrinsics;
 mod error;
 mod service;
 

@@ -65,7 +65,7 @@ pub struct GenesisValidator {
 	pub signer_pubkey: SignerPubkey,
 	/// Stake in wei of BTT.
 	pub stake: TokenAmount,
-	/// Session keys: Aura, GRANDPA and bridge attestation.
+	/// Session keys: Aura, GRANDPA and attestation.
 	pub keys: StakingSessionKeys,
 }
 

@@ -22,7 +22,7 @@ fn pallet_indices_are_pinned() {
 	assert_eq!(index_of::<EvmChainId>(), Some(11));
 	assert_eq!(index_of::<Staking>(), Some(20));
 	assert_eq!(index_of::<Span>(), Some(21));
-	assert_eq!(index_of::<Bridge>(), Some(23));
+	assert_eq!(index_of::<Attestation>(), Some(23));
 }
 
 #[test]
@@ -218,7 +218,7 @@ mod finality {
 	use crate::*;
 	use bttc_primitives::span::{Span as SpanInfo, SpanValidator};
 	use frame_support::traits::OnFinalize;
-	use pallet_bttc_span::OnSpanStart;
+	use bttc_primitives::traits::OnSpanStart;
 	use sp_consensus_aura::sr25519::AuthorityId as AuraId;
 	use sp_consensus_grandpa::AuthorityId as GrandpaId;
 	use sp_keyring::{Ed25519Keyring, Sr25519Keyring};

@@ -11,7 +11,7 @@ use bttc_primitives::{
 	staking::RootValidatorId,
 };
 use frame_support::weights::Weight;
-use pallet_bttc_span::OnSpanStart;
+use bttc_primitives::traits::OnSpanStart;
 use sp_consensus_aura::sr25519::AuthorityId as AuraId;
 use sp_consensus_grandpa::{AuthorityId as GrandpaId, AuthorityWeight};
 use sp_runtime::{helpers_128bit::multiply_by_rational_with_rounding, Rounding};

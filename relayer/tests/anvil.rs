@@ -8,70 +8,19 @@
 
 #![allow(clippy::unwrap_used)] // a failing test should stop at the failing line
 
+use bttc_network::{RootChainConfig, TempDir, DEPLOYER};
 use bttc_primitives::{staking::StakingEvent, RootChainId};
 use bttc_relayer::{
 	client::{RootChainClient, Transport},
 	follower::{CursorFile, Follower},
 };
 use sp_core::H160;
-use std::{
-	net::TcpListener,
-	path::{Path, PathBuf},
-	process::{Child, Command, Stdio},
-	time::Duration,
-};
+use std::path::Path;
 
 const CONFIRMATIONS: u64 = 3;
-/// Anvil's first dev key: the deployer, which holds the BTT supply.
-const DEPLOYER_KEY: &str = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
-const DEPLOYER: &str = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266";
-
-fn repo() -> PathBuf {
-	Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
-}
-
-fn foundry(tool: &str) -> PathBuf {
-	repo().join(format!("contracts/node_modules/@foundry-rs/{tool}-linux-amd64/bin/{tool}"))
-}
-
-struct Anvil(Child);
-impl Drop for Anvil {
-	fn drop(&mut self) {
-		let _ = self.0.kill();
-		let _ = self.0.wait();
-	}
-}
-
-fn free_port() -> u16 {
-	TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
-
-fn run(cmd: &mut Command) -> String {
-	let out = cmd.stdin(Stdio::null()).output().unwrap();
-	assert!(
-		out.status.success(),
-		"{cmd:?} failed:\n{}\n{}",
-		String::from_utf8_lossy(&out.stdout),
-		String::from_utf8_lossy(&out.stderr)
-	);
-	String::from_utf8_lossy(&out.stdout).trim().to_string()
-}
-
-fn cast_send(rpc: &str, to: &str, args: &[&str]) {
-	run(Command::new(foundry("cast"))
-		.args(["send", "--rpc-url", rpc, "--private-key", DEPLOYER_KEY, to])
-		.args(args));
-}
 
 async fn rpc(url: &str, method: &str, params: serde_json::Value) -> serde_json::Value {
-	use jsonrpsee::{core::client::ClientT, http_client::HttpClientBuilder};
-	let client = HttpClientBuilder::default().build(url).unwrap();
-	let params: Vec<serde_json::Value> = serde_json::from_value(params).unwrap();
-	let mut array = jsonrpsee::core::params::ArrayParams::new();
-	for p in params {
-		array.insert(p).unwrap();
-	}
-	client.request(method, array).await.unwrap()
+	bttc_network::rpc(url, method, params).await.unwrap_or_else(|| panic!("{method} failed"))
 }
 
 async fn mine(url: &str, blocks: u64) {
@@ -96,35 +45,33 @@ async fn poll(follower: &mut Follower) -> Vec<StakingEvent> {
 	batch.events.into_iter().map(|e| e.event).collect()
 }
 
-/// A root chain for one test: anvil with the contracts deployed.
+/// A root chain for one test: anvil (mining on demand) with the contracts deployed, from the
+/// shared launcher.
 struct RootChain {
-	_anvil: Anvil,
+	chain: bttc_network::RootChain,
 	url: String,
 	stake_manager: String,
 	stake_manager_address: H160,
 	token: String,
-	dir: PathBuf,
+	dir: TempDir,
 }
 
 impl RootChain {
 	async fn start(name: &str) -> Self {
-		let dir = std::env::temp_dir().join(format!("bttc-relayer-{name}-{}", std::process::id()));
-		let _ = std::fs::remove_dir_all(&dir);
-		std::fs::create_dir_all(&dir).unwrap();
-		let port = free_port();
-		let url = format!("http://127.0.0.1:{port}");
-		let anvil = Anvil(
-			Command::new(foundry("anvil"))
-				.args(["--port", &port.to_string(), "--silent"])
-				.stdin(Stdio::null())
-				.spawn()
-				.unwrap(),
-		);
-		tokio::time::sleep(Duration::from_secs(2)).await;
-		let (stake_manager, token) = deploy(&url, &dir.join("root-chain.json"));
+		let dir = TempDir::new(&format!("relayer-{name}"));
+		let config = RootChainConfig { block_time: None, ..Default::default() };
+		let chain = bttc_network::RootChain::start(&dir.0, &config).await.unwrap();
+		let stake_manager = chain.contract("StakeManager");
 		let stake_manager_address =
 			H160(bttc_relayer::client::parse_fixed(&stake_manager, "address").unwrap());
-		Self { _anvil: anvil, url, stake_manager, stake_manager_address, token, dir }
+		Self {
+			url: chain.url.clone(),
+			token: chain.contract("BTTToken"),
+			chain,
+			stake_manager,
+			stake_manager_address,
+			dir,
+		}
 	}
 
 	fn follower(&self, urls: &[&str]) -> Follower {
@@ -133,27 +80,20 @@ impl RootChain {
 			urls.iter().map(|u| RootChainClient::new(u, Transport::Ethereum).unwrap()).collect(),
 			self.stake_manager_address,
 			CONFIRMATIONS,
-			CursorFile::new(self.dir.join("cursor.json")),
+			CursorFile::new(self.dir.0.join("cursor.json")),
 			0,
 		)
 		.unwrap()
 	}
-}
 
-impl Drop for RootChain {
-	fn drop(&mut self) {
-		let _ = std::fs::remove_dir_all(&self.dir);
+	fn cast_send(&self, to: &str, args: &[&str]) {
+		self.chain.cast_send(to, args);
 	}
 }
 
-/// Deploys the root-chain contracts; returns the StakeManager and token addresses.
+/// Deploys the root-chain contracts again; returns the new StakeManager's address.
 fn deploy(url: &str, out: &Path) -> (String, String) {
-	run(Command::new(repo().join("scripts/deploy-contracts.sh"))
-		.arg(url)
-		.arg(out)
-		.env("BTTC_ROOT_MODE", "stake"));
-	let deployed: serde_json::Value =
-		serde_json::from_str(&std::fs::read_to_string(out).unwrap()).unwrap();
+	let deployed = bttc_network::deploy(url, out, "stake").unwrap();
 	(
 		deployed["contracts"]["StakeManager"].as_str().unwrap().to_string(),
 		deployed["contracts"]["BTTToken"].as_str().unwrap().to_string(),
@@ -181,9 +121,8 @@ async fn follower_reports_confirmed_stake_manager_events_once() {
 	let pubkey = fifth_signer_pubkey();
 	let pubkey_hex = format!("0x{}", sp_core::hexdisplay::HexDisplay::from(&pubkey));
 	let amount = "5000000000000000000000";
-	cast_send(url, token, &["approve(address,uint256)", stake_manager, amount]);
-	cast_send(
-		url,
+	chain.cast_send(token, &["approve(address,uint256)", stake_manager, amount]);
+	chain.cast_send(
 		stake_manager,
 		&["stakeFor(address,uint256,bool,bytes)", DEPLOYER, amount, "false", &pubkey_hex],
 	);
@@ -205,7 +144,7 @@ async fn follower_reports_confirmed_stake_manager_events_once() {
 	// A reorganisation shallower than the depth: the unstake is mined, then its block is
 	// reverted before it is confirmed. It is never reported.
 	let snapshot = rpc(url, "evm_snapshot", serde_json::json!([])).await;
-	cast_send(url, stake_manager, &["unstake(uint256)", "5"]);
+	chain.cast_send(stake_manager, &["unstake(uint256)", "5"]);
 	mine(url, CONFIRMATIONS - 2).await;
 	assert_eq!(poll(&mut follower).await, vec![]);
 	assert_eq!(rpc(url, "evm_revert", serde_json::json!([snapshot])).await, true);
@@ -214,7 +153,7 @@ async fn follower_reports_confirmed_stake_manager_events_once() {
 
 	// The real unstake, confirmed, read but not committed (the node stopped before keeping
 	// it): a restarted follower reads it again.
-	cast_send(url, stake_manager, &["unstake(uint256)", "5"]);
+	chain.cast_send(stake_manager, &["unstake(uint256)", "5"]);
 	mine(url, CONFIRMATIONS).await;
 	let before = follower.next_block();
 	let uncommitted = follower.poll(|e| panic!("malformed log: {e}")).await.unwrap().unwrap();
@@ -282,7 +221,7 @@ async fn lying_endpoint(upstream: String) -> String {
 async fn logs_of_other_contracts_are_refused_and_endpoints_must_agree() {
 	let chain = RootChain::start("lying").await;
 	// A second deployment: another StakeManager staking its own 4 validators.
-	let (other, _) = deploy(&chain.url, &chain.dir.join("other.json"));
+	let (other, _) = deploy(&chain.url, &chain.dir.0.join("other.json"));
 	mine(&chain.url, CONFIRMATIONS).await;
 	let liar = lying_endpoint(chain.url.clone()).await;
 

@@ -185,10 +185,15 @@ where
 			for (key, status) in applied.iter().zip(at_final) {
 				let KeyStatus::Applied { at, content } = status else { continue };
 				if let Some(report) = reports.iter().find(|r| r.key() == *key) {
-					if report.content_hash() == content {
-						log::info!(target: LOG_TARGET, "✅ {} (tx {:?}, log {}) applied at #{at}", report.event.describe(), key.tx_hash, key.log_index);
+					let what = format!("{} (tx {:?}, log {})", report.event.describe(), key.tx_hash, key.log_index);
+					if report.content_hash() != content {
+						log::warn!(target: LOG_TARGET, "⚠️ {what} was applied at #{at} with other content than this node observed");
+					} else if self.attempts.contains_key(key) {
+						log::info!(target: LOG_TARGET, "✅ {what} applied at #{at}");
 					} else {
-						log::warn!(target: LOG_TARGET, "⚠️ {:?} tx {:?} log {} was applied at #{at} with other content than this node observed ({})", key.chain, key.tx_hash, key.log_index, report.event.describe());
+						// Observed again (a re-read after a restart): the chain's replay guard
+						// holds it, so it is not reported.
+						log::info!(target: LOG_TARGET, "⏭️ {what} was already applied at #{at}: not reported again");
 					}
 				}
 				done.push(*key);

@@ -90,7 +90,7 @@ mod benchmarks {
 			prefill::<T>(&report_of::<T>(i), v);
 		}
 		let now: BlockNumberFor<T> =
-			frame_system::Pallet::<T>::block_number().saturating_add(T::ReportTtl::get());
+			frame_system::Pallet::<T>::block_number().saturating_add(ReportTtl::<T>::get());
 		#[block]
 		{
 			Attestation::<T>::expire_reports(now);

@@ -126,9 +126,10 @@ impl<T: Config> Pallet<T> {
 		let mut entry = Pending::<T>::get(key).unwrap_or_else(|| {
 			let seq = QueueTail::<T>::get();
 			QueueTail::<T>::put(seq.saturating_add(1));
-			ExpiryQueue::<T>::insert(seq, (now.saturating_add(T::ReportTtl::get()), key));
+			let expires_at = now.saturating_add(ReportTtl::<T>::get());
+			ExpiryQueue::<T>::insert(seq, (expires_at, key));
 			PendingCount::<T>::mutate(|c| *c = c.saturating_add(1));
-			PendingKey { first_seen: now, queue_seq: seq, voters: 0, contents: 0 }
+			PendingKey { first_seen: now, expires_at, queue_seq: seq, voters: 0, contents: 0 }
 		});
 		let new_content = !Contents::<T>::contains_key(key, content);
 		if new_content {
@@ -218,8 +219,8 @@ impl<T: Config> Pallet<T> {
 		(voters, contents)
 	}
 
-	/// Looks at up to `MaxExpiriesPerBlock` keys whose TTL ran out at or before `now`, oldest
-	/// first: a key with a content at the threshold (current stakes) is applied, any other is
+	/// Looks at up to `MaxExpiriesPerBlock` keys whose TTL ran out at or before `now`, in
+	/// order of first report (after a TTL decrease, a later key may wait for an earlier one): a key with a content at the threshold (current stakes) is applied, any other is
 	/// dropped. Holes left in the queue by applied keys are skipped and count as steps.
 	pub(crate) fn expire_reports(now: BlockNumberFor<T>) -> Weight {
 		let start = QueueHead::<T>::get();
@@ -344,9 +345,9 @@ impl<T: Config> Pallet<T> {
 				entry.queue_seq >= head && entry.queue_seq < tail,
 				"pending key outside the expiry queue window"
 			);
-			let expires_at = entry.first_seen.saturating_add(T::ReportTtl::get());
+			ensure!(entry.expires_at > entry.first_seen, "pending key expires before it was seen");
 			ensure!(
-				ExpiryQueue::<T>::get(entry.queue_seq) == Some((expires_at, key)),
+				ExpiryQueue::<T>::get(entry.queue_seq) == Some((entry.expires_at, key)),
 				"pending key missing from the expiry queue"
 			);
 		}

@@ -37,7 +37,9 @@
 //!
 //! ## Expiry
 //!
-//! A pending key expires [`Config::ReportTtl`] blocks after its first report. `on_initialize`
+//! A pending key expires [`ReportTtl`] blocks after its first report (a chain parameter: set at
+//! genesis and by [`Config::ParamsOrigin`] with [`Pallet::set_report_ttl`]; a change applies to
+//! keys first reported afterwards). `on_initialize`
 //! looks at most at [`Config::MaxExpiriesPerBlock`] keys per block (FIFO, oldest first): a key
 //! whose content reaches the threshold with the current stakes is applied, any other is
 //! dropped with its votes ([`Event::Expired`]), freeing the voters' slots. An expired event is
@@ -84,6 +86,9 @@ pub use weights::WeightInfo;
 /// Log target of this pallet.
 pub const LOG_TARGET: &str = "runtime::attestation";
 
+/// Shortest report TTL governance may set (blocks).
+pub const MIN_REPORT_TTL: u32 = 4;
+
 #[frame_support::pallet]
 pub mod pallet {
 	use super::*;
@@ -114,9 +119,11 @@ pub mod pallet {
 		type ValidatorStakes: ValidatorStakes<Self::AuthorityId>;
 		/// Receives each attested event, once.
 		type OnAttested: OnAttested<Self::RootChainEvent>;
-		/// Blocks after its first report at which a pending key expires.
+		/// May change the chain parameters of this pallet (governance).
+		type ParamsOrigin: EnsureOrigin<Self::RuntimeOrigin>;
+		/// [`ReportTtl`] until genesis or governance sets it.
 		#[pallet::constant]
-		type ReportTtl: Get<BlockNumberFor<Self>>;
+		type DefaultReportTtl: Get<BlockNumberFor<Self>>;
 		/// Most blocks a report's signature may stay valid (`valid_until − now`).
 		#[pallet::constant]
 		type MaxReportLifetime: Get<BlockNumberFor<Self>>;
@@ -138,6 +145,12 @@ pub mod pallet {
 		#[cfg(feature = "runtime-benchmarks")]
 		type BenchmarkHelper: types::BenchmarkHelper<Self::AuthorityId, Self::RootChainEvent>;
 	}
+
+	/// Blocks after its first report at which a pending key expires (at least
+	/// [`MIN_REPORT_TTL`]).
+	#[pallet::storage]
+	pub type ReportTtl<T: Config> =
+		StorageValue<_, BlockNumberFor<T>, ValueQuery, T::DefaultReportTtl>;
 
 	/// Keys with votes that did not reach the threshold yet.
 	#[pallet::storage]
@@ -230,6 +243,8 @@ pub mod pallet {
 		/// `key` did not reach the threshold within `ReportTtl` blocks; its `voters` votes on
 		/// `contents` contents were dropped and their slots freed.
 		Expired { key: EventKey, contents: u32, voters: u32 },
+		/// Governance set the report TTL.
+		ReportTtlSet { blocks: BlockNumberFor<T> },
 	}
 
 	#[pallet::error]
@@ -258,6 +273,29 @@ pub mod pallet {
 		SlotInUse,
 		/// `MaxVotersPerKey` validators already voted on this event.
 		TooManyVoters,
+		/// The report TTL must be at least `MIN_REPORT_TTL` (4) blocks: validators need a few
+		/// blocks to report the same event.
+		TtlTooShort,
+	}
+
+	#[pallet::genesis_config]
+	#[derive(frame_support::DefaultNoBound)]
+	pub struct GenesisConfig<T: Config> {
+		/// [`ReportTtl`]; `DefaultReportTtl` if `None`.
+		pub report_ttl: Option<BlockNumberFor<T>>,
+	}
+
+	#[pallet::genesis_build]
+	impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
+		fn build(&self) {
+			if let Some(ttl) = self.report_ttl {
+				assert!(
+					ttl >= MIN_REPORT_TTL.into(),
+					"attestation genesis: reportTtl must be at least {MIN_REPORT_TTL} blocks"
+				);
+				ReportTtl::<T>::put(ttl);
+			}
+		}
 	}
 
 	impl<T> From<ReportError> for Error<T> {
@@ -313,6 +351,18 @@ pub mod pallet {
 				.map_err(Error::<T>::from)?;
 			let weight = Self::do_report(report, index, slot);
 			Ok(Some(weight).into())
+		}
+
+		/// Sets the report TTL to `blocks` (at least [`MIN_REPORT_TTL`]). Keys already pending
+		/// keep their expiry.
+		#[pallet::call_index(1)]
+		#[pallet::weight(T::DbWeight::get().writes(1))]
+		pub fn set_report_ttl(origin: OriginFor<T>, blocks: BlockNumberFor<T>) -> DispatchResult {
+			T::ParamsOrigin::ensure_origin(origin)?;
+			ensure!(blocks >= MIN_REPORT_TTL.into(), Error::<T>::TtlTooShort);
+			ReportTtl::<T>::put(blocks);
+			Self::deposit_event(Event::ReportTtlSet { blocks });
+			Ok(())
 		}
 	}
 

@@ -102,7 +102,8 @@ impl pallet_attestation::Config for Test {
 	type RootChainEvent = MockEvent;
 	type ValidatorStakes = MockStakes;
 	type OnAttested = RecordApplied;
-	type ReportTtl = ConstU32<TTL>;
+	type ParamsOrigin = frame_system::EnsureRoot<u64>;
+	type DefaultReportTtl = ConstU32<TTL>;
 	type MaxReportLifetime = ConstU32<LIFETIME>;
 	type VoteSlots = ConstU32<VOTE_SLOTS>;
 	type MaxVotersPerKey = ConstU32<MAX_VOTERS>;
@@ -114,8 +115,9 @@ impl pallet_attestation::Config for Test {
 }
 
 pub fn new_test_ext() -> sp_io::TestExternalities {
-	let storage =
-		RuntimeGenesisConfig { system: Default::default() }.build_storage().expect("valid genesis");
+	let storage = RuntimeGenesisConfig { system: Default::default(), attestation: Default::default() }
+		.build_storage()
+		.expect("valid genesis");
 	let mut ext = sp_io::TestExternalities::new(storage);
 	ext.execute_with(|| System::set_block_number(1));
 	ext

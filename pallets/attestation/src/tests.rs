@@ -700,3 +700,31 @@ fn try_state_catches_corrupted_state() {
 		});
 	}
 }
+
+// ----- Parameters -----------------------------------------------------------------------------
+
+#[test]
+fn governance_sets_the_report_ttl_for_keys_reported_afterwards() {
+	test(|| {
+		let early = report_of(1, 0, staked(1));
+		assert_ok!(submit(11, &early));
+		assert_noop!(
+			Attestation::set_report_ttl(RuntimeOrigin::signed(11), 50),
+			DispatchError::BadOrigin
+		);
+		assert_noop!(
+			Attestation::set_report_ttl(RuntimeOrigin::root(), crate::MIN_REPORT_TTL - 1),
+			err(Error::TtlTooShort)
+		);
+		assert_ok!(Attestation::set_report_ttl(RuntimeOrigin::root(), 2 * TTL));
+		assert!(events().contains(&Event::ReportTtlSet { blocks: 2 * TTL }));
+		let late = report_of(2, 0, staked(1));
+		assert_ok!(submit(11, &late));
+		// The early key keeps its TTL, the late one gets the new one.
+		assert_eq!(pending(&early).expires_at, 1 + TTL);
+		assert_eq!(pending(&late).expires_at, 1 + 2 * TTL);
+		run_to_block(1 + TTL);
+		assert!(Pending::<Test>::get(early.key()).is_none());
+		assert!(Pending::<Test>::get(late.key()).is_some());
+	});
+}

@@ -14,8 +14,10 @@ pub type ReportOf<T> = Report<<T as Config>::RootChainEvent>;
 /// A key with votes that did not reach the threshold yet.
 #[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, TypeInfo, MaxEncodedLen)]
 pub struct PendingKey<BlockNumber> {
-	/// Block of the first report; the key expires at `first_seen + ReportTtl`.
+	/// Block of the first report.
 	pub first_seen: BlockNumber,
+	/// Block at which the key expires (`first_seen + ReportTtl` of then).
+	pub expires_at: BlockNumber,
 	/// Position of the key in the expiry queue.
 	pub queue_seq: u64,
 	/// Number of votes ([`crate::Votes`] entries) on the key.

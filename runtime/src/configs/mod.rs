@@ -175,8 +175,9 @@ parameter_types! {
 	pub const MaxQueuedPerValidator: u32 = 16;
 	/// Validator-duty extrinsics (reports, key bindings) go before ordinary transactions.
 	pub const DutyPriority: TransactionPriority = TransactionPriority::MAX / 2;
-	/// A report not attested within ~10 minutes expires (the nodes then report it again).
-	pub const ReportTtl: BlockNumber = 300;
+	/// A report not attested within ~10 minutes expires (the nodes then report it again),
+	/// unless the chain spec or governance sets another TTL.
+	pub const DefaultReportTtl: BlockNumber = 300;
 	/// A report's signature is valid for at most ~2 minutes.
 	pub const MaxReportLifetime: BlockNumber = 64;
 	/// Votes one validator can have pending at once: enough for a burst of root-chain events,
@@ -201,7 +202,8 @@ impl pallet_bttc_attestation::Config for Runtime {
 	type RootChainEvent = AttestedEvent;
 	type ValidatorStakes = Staking;
 	type OnAttested = RouteAttested;
-	type ReportTtl = ReportTtl;
+	type ParamsOrigin = frame_system::EnsureRoot<AccountId>;
+	type DefaultReportTtl = DefaultReportTtl;
 	type MaxReportLifetime = MaxReportLifetime;
 	type VoteSlots = VoteSlots;
 	type MaxVotersPerKey = MaxStakingValidators;

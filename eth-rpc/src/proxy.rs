@@ -435,3 +435,176 @@ fn backend_down(detail: &str) -> Response<ResponseBody> {
 	*response.status_mut() = StatusCode::BAD_GATEWAY;
 	response
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+	use super::*;
+	use crate::precheck::test_tx::eip1559;
+	use std::sync::atomic::{AtomicUsize, Ordering};
+	use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+	/// Requests in flight at the fake backend, now and at most.
+	#[derive(Default)]
+	struct Load {
+		now: AtomicUsize,
+		most: AtomicUsize,
+	}
+
+	/// A backend answering the state queries of the checks (chain 19901, 1 gwei, nonce 0, a
+	/// large balance) after 50 ms each, and `"ok"` to anything else.
+	async fn fake_backend() -> (SocketAddr, Arc<Load>) {
+		let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+		let address = listener.local_addr().unwrap();
+		let load = Arc::new(Load::default());
+		let served = load.clone();
+		tokio::spawn(async move {
+			loop {
+				let (stream, _) = listener.accept().await.unwrap();
+				let load = served.clone();
+				tokio::spawn(async move {
+					let service = hyper::service::service_fn(move |request: Request<Incoming>| {
+						let load = load.clone();
+						async move {
+							let now = load.now.fetch_add(1, Ordering::SeqCst) + 1;
+							load.most.fetch_max(now, Ordering::SeqCst);
+							let body = request.into_body().collect().await.unwrap().to_bytes();
+							let call: Value = serde_json::from_slice(&body).unwrap();
+							tokio::time::sleep(Duration::from_millis(50)).await;
+							let answer = |call: &Value| {
+								let result = match call["method"].as_str() {
+									Some("eth_chainId") => json!("0x4dbd"),
+									Some("eth_gasPrice") => json!("0x3b9aca00"),
+									Some("eth_getTransactionCount") => json!("0x0"),
+									Some("eth_getBalance") => json!("0xffffffffffffffffffffffff"),
+									_ => json!("ok"),
+								};
+								json!({"jsonrpc": "2.0", "id": call["id"], "result": result})
+							};
+							let answer = match &call {
+								Value::Array(calls) => Value::Array(calls.iter().map(answer).collect()),
+								single => answer(single),
+							};
+							load.now.fetch_sub(1, Ordering::SeqCst);
+							Ok::<_, std::convert::Infallible>(json_response(&answer))
+						}
+					});
+					let _ = hyper::server::conn::http1::Builder::new()
+						.serve_connection(TokioIo::new(stream), service)
+						.await;
+				});
+			}
+		});
+		(address, load)
+	}
+
+	async fn front(backend: SocketAddr, limits: Limits) -> SocketAddr {
+		let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+		let address = listener.local_addr().unwrap();
+		tokio::spawn(Front::new(backend, limits).serve(listener));
+		address
+	}
+
+	fn limits() -> Limits {
+		Limits {
+			max_request_bytes: 1 << 20,
+			max_connections: 4,
+			max_batch_len: 100,
+			allowed_hosts: Some(vec!["localhost:8545".into(), "127.0.0.1:8545".into()]),
+		}
+	}
+
+	/// POSTs `body` with `Host: host`; returns the status line and the body.
+	async fn post(front: SocketAddr, host: &str, body: &Value) -> (String, String) {
+		let mut stream = tokio::net::TcpStream::connect(front).await.unwrap();
+		let body = body.to_string();
+		let request = format!(
+			"POST / HTTP/1.1\r\nhost: {host}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+			body.len()
+		);
+		stream.write_all(request.as_bytes()).await.unwrap();
+		let mut answer = String::new();
+		stream.read_to_string(&mut answer).await.unwrap();
+		let status = answer.lines().next().unwrap_or_default().to_string();
+		let body = answer.split("\r\n\r\n").nth(1).unwrap_or_default().to_string();
+		(status, body)
+	}
+
+	fn raw_tx_call(id: u64, raw: &[u8]) -> Value {
+		json!({"jsonrpc": "2.0", "id": id, "method": "eth_sendRawTransaction",
+			"params": [format!("0x{}", hex::encode(raw))]})
+	}
+
+	#[tokio::test]
+	async fn a_host_the_node_would_refuse_is_refused_and_the_allowed_ones_pass() {
+		let (backend, _) = fake_backend().await;
+		let front = front(backend, limits()).await;
+		let call = json!({"jsonrpc": "2.0", "id": 1, "method": "eth_blockNumber", "params": []});
+		let (status, _) = post(front, "attacker.example:8545", &call).await;
+		assert!(status.contains("403"), "{status}");
+		let (status, body) = post(front, "localhost:8545", &call).await;
+		assert!(status.contains("200"), "{status}");
+		assert!(body.contains("\"ok\""), "{body}");
+		// With CORS open to every origin, any host passes, as on the node.
+		let open = front_with(backend, Limits { allowed_hosts: None, ..limits() }).await;
+		assert!(post(open, "anything:1", &call).await.0.contains("200"));
+	}
+
+	async fn front_with(backend: SocketAddr, limits: Limits) -> SocketAddr {
+		front(backend, limits).await
+	}
+
+	#[tokio::test]
+	async fn a_batch_over_the_limit_is_refused() {
+		let (backend, _) = fake_backend().await;
+		let front = front(backend, limits()).await;
+		let raw = eip1559(19901, 0, 1_000_000_000, 0);
+		let batch: Vec<Value> = (0..101).map(|i| raw_tx_call(i, &raw)).collect();
+		let (_, body) = post(front, "localhost:8545", &Value::Array(batch)).await;
+		let answer: Value = serde_json::from_str(&body).unwrap();
+		assert_eq!(answer["error"]["code"], -32600, "{answer}");
+		assert!(answer["error"]["message"].as_str().unwrap().contains("at most 100"), "{answer}");
+	}
+
+	#[tokio::test]
+	async fn the_raw_transactions_of_a_batch_are_checked_concurrently_and_answered_in_order() {
+		let (backend, load) = fake_backend().await;
+		let front = front(backend, limits()).await;
+		// Every third one is for another chain: refused by the front, in its place.
+		let batch: Vec<Value> = (0..30u64)
+			.map(|i| {
+				let chain = if i % 3 == 0 { 1 } else { 19901 };
+				raw_tx_call(i, &eip1559(chain, i, 1_000_000_000, 0))
+			})
+			.collect();
+		let (_, body) = post(front, "localhost:8545", &Value::Array(batch)).await;
+		let answers: Vec<Value> = serde_json::from_str(&body).unwrap();
+		assert_eq!(answers.len(), 30);
+		for (i, answer) in answers.iter().enumerate() {
+			assert_eq!(answer["id"], i as u64, "{answers:?}");
+			let refused = answer["error"]["message"].as_str().is_some_and(|m| m.starts_with("invalid chain id"));
+			assert_eq!(refused, i % 3 == 0, "{answer}");
+		}
+		let most = load.most.load(Ordering::SeqCst);
+		assert!(most > 1, "the checks ran one after another (at most {most} backend calls at once)");
+	}
+
+	#[tokio::test]
+	async fn connections_beyond_the_limit_are_answered_503() {
+		let (backend, _) = fake_backend().await;
+		let front = front(backend, limits()).await;
+		// Four idle connections hold every permit.
+		let mut held = Vec::new();
+		for _ in 0..4 {
+			held.push(tokio::net::TcpStream::connect(front).await.unwrap());
+		}
+		tokio::time::sleep(Duration::from_millis(100)).await;
+		let call = json!({"jsonrpc": "2.0", "id": 1, "method": "eth_blockNumber", "params": []});
+		let (status, body) = post(front, "localhost:8545", &call).await;
+		assert!(status.contains("503"), "{status} {body}");
+		// Once they close, requests are served again.
+		drop(held);
+		tokio::time::sleep(Duration::from_millis(200)).await;
+		assert!(post(front, "localhost:8545", &call).await.0.contains("200"));
+	}
+}

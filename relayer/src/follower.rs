@@ -195,9 +195,8 @@ impl Follower {
 		for endpoint in &self.endpoints {
 			let mut logs = endpoint.logs(from, to, self.stake_manager, &topics).await?;
 			logs.sort_by_key(|l| (l.block_number, l.log_index));
-			match &agreed {
-				None => agreed = Some((logs, endpoint.url())),
-				Some((first, first_url)) if *first != logs => {
+			if let Some((first, first_url)) = &agreed {
+				if *first != logs {
 					return Err(Error::EndpointsDisagree {
 						chain: format!("{:?}", self.chain),
 						from,
@@ -206,7 +205,8 @@ impl Follower {
 						other: format!("{}: {} logs", endpoint.url(), logs.len()),
 					});
 				}
-				Some(_) => {}
+			} else {
+				agreed = Some((logs, endpoint.url()));
 			}
 		}
 		Ok(agreed.map(|(logs, _)| logs).unwrap_or_default())

@@ -78,6 +78,15 @@ mod presets {
 	}
 
 	#[test]
+	fn report_ttl_is_short_on_development_chains_and_the_default_elsewhere() {
+		for (preset, ttl) in [("dev", DEV_REPORT_TTL), ("local", DEV_REPORT_TTL), ("testnet", 300)] {
+			build(preset).execute_with(|| {
+				assert_eq!(pallet_bttc_attestation::ReportTtl::<Runtime>::get(), ttl, "{preset}")
+			});
+		}
+	}
+
+	#[test]
 	fn sudo_exists_only_on_dev_and_local() {
 		build("dev").execute_with(|| {
 			assert_eq!(pallet_sudo::Key::<Runtime>::get(), Some(Sr25519Keyring::Alice.into()))

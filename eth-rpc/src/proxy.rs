@@ -162,8 +162,8 @@ impl Front {
 					return Some(error_object(None, &error));
 				}
 				// Checked concurrently, answers kept in the batch's order.
-				let refusals: Vec<Option<Error>> = futures::stream::iter(calls)
-					.map(|call| self.precheck_call(call))
+				let checks: Vec<_> = calls.iter().map(|call| self.precheck_call(call)).collect();
+				let refusals: Vec<Option<Error>> = futures::stream::iter(checks)
 					.buffered(CHECK_CONCURRENCY)
 					.collect()
 					.await;

@@ -61,7 +61,7 @@ async fn span_validator_ids(node: &Node) -> Option<(u64, Vec<u64>)> {
 
 /// `Attestation::ProcessedCount`: events applied so far.
 async fn processed_count(node: &Node) -> Option<u64> {
-	let key = [sp_core::hashing::twox_128(b"Attestation"), sp_core::hashing::twox_128(b"ProcessedCount")]
+	let key = [sp_io::hashing::twox_128(b"Attestation"), sp_io::hashing::twox_128(b"ProcessedCount")]
 		.concat();
 	let value = node.call("state_getStorage", jsonrpsee::rpc_params![hex(&key)]).await?;
 	let bytes = match value.as_str() {

@@ -29,7 +29,7 @@ use sp_blockchain::HeaderBackend;
 use sp_keystore::KeystorePtr;
 use sp_runtime::traits::{Block as BlockT, UniqueSaturatedInto, Zero};
 use std::{
-	collections::HashMap,
+	collections::{BTreeMap, HashMap},
 	sync::{Arc, Mutex},
 	time::{Duration, Instant},
 };
@@ -58,7 +58,7 @@ pub struct Attester<B, C, P, X> {
 	keystore: KeystorePtr,
 	extrinsics: Arc<X>,
 	journal: Arc<Mutex<Journal>>,
-	attempts: HashMap<EventKey, Attempt>,
+	attempts: BTreeMap<EventKey, Attempt>,
 	/// Slots of reports submitted and not yet seen on chain, with their expiry.
 	in_flight: HashMap<VoteSlot, (EventKey, BlockNumber)>,
 	/// Whether the missing bound key was already reported in the log.
@@ -88,7 +88,7 @@ where
 			keystore,
 			extrinsics,
 			journal,
-			attempts: HashMap::new(),
+			attempts: BTreeMap::new(),
 			in_flight: HashMap::new(),
 			warned_unbound: false,
 			_block: Default::default(),

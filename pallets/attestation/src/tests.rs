@@ -510,7 +510,7 @@ fn validate_unsigned_sets_tags_priority_and_longevity() {
 }
 
 #[test]
-fn only_call_is_report_and_its_refusals_map_to_pool_errors() {
+fn refusals_map_to_pool_errors_and_only_report_is_unsigned() {
 	test(|| {
 		let r = report_of(1, 0, staked(1));
 		// Each refusal of check_report, as the pool sees it.
@@ -520,12 +520,17 @@ fn only_call_is_report_and_its_refusals_map_to_pool_errors() {
 			validate_in(11, &report_of(2, 0, staked(1)), 0, valid_until()),
 			InvalidTransaction::Custom(8).into()
 		);
-		// The pallet has exactly one call; any other encoding is not a call of this pallet.
-		let encoded = call_of(11, &r, 0, 1, sign(11, &r, 0, 1)).encode();
-		assert_eq!(encoded[0], 0, "report is call index 0");
-		let mut other_index = encoded.clone();
-		other_index[0] = 1;
-		assert!(<Call<Test> as codec::Decode>::decode(&mut &other_index[..]).is_err());
+		// Calls other than `report` are not unsigned transactions: the pool refuses them.
+		let set_ttl = Call::<Test>::set_report_ttl { blocks: 50 };
+		assert_eq!(
+			Attestation::validate_unsigned(TransactionSource::External, &set_ttl),
+			InvalidTransaction::Call.into()
+		);
+		// An unknown call index does not decode as a call of this pallet.
+		let mut unknown = call_of(11, &r, 0, 1, sign(11, &r, 0, 1)).encode();
+		assert_eq!(unknown[0], 0, "report is call index 0");
+		unknown[0] = 9;
+		assert!(<Call<Test> as codec::Decode>::decode(&mut &unknown[..]).is_err());
 	});
 }
 

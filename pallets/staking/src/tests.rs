@@ -388,7 +388,7 @@ fn unstaked_removes_the_validator_its_indexes_and_its_queue() {
 		assert_eq!(Validators::<Test>::count(), 1);
 		assert_eq!(ValidatorBySigner::<Test>::get(address(1)), None);
 		assert_eq!(ValidatorByAura::<Test>::get(UintAuthorityId(101)), None);
-		assert_eq!(ValidatorByFinality::<Test>::get(201), None);
+		assert_eq!(ValidatorByFinality::<Test>::get(UintAuthorityId(201)), None);
 		assert_eq!(ValidatorByAttestation::<Test>::get(UintAuthorityId(301)), None);
 		assert_eq!(QueuedCount::<Test>::get(1), 0);
 		assert_eq!(QueuedEvents::<Test>::iter_prefix(1).count(), 0);
@@ -644,9 +644,9 @@ fn binding_keys_with_a_valid_signature_works() {
 		assert_eq!(record.keys, Some(keys(1)));
 		assert_eq!(record.binding_nonce, 1);
 		assert_eq!(Staking::validator_of_aura(&UintAuthorityId(101)), Some(1));
-		assert_eq!(ValidatorByFinality::<Test>::get(201), Some(1));
+		assert_eq!(ValidatorByFinality::<Test>::get(UintAuthorityId(201)), Some(1));
 		assert_eq!(ValidatorByAttestation::<Test>::get(UintAuthorityId(301)), Some(1));
-		assert_eq!(Staking::finality_key(1), Some(201));
+		assert_eq!(Staking::finality_key(1), Some(UintAuthorityId(201)));
 		assert_eq!(Staking::total_active_power(), 100);
 		// Ethereum-style v (27/28) is accepted too.
 		let mut signature = binding_signature(1, 1, &keys(2));
@@ -662,7 +662,7 @@ fn rebinding_releases_the_old_keys() {
 		stake_and_bind(1, 1, 100);
 		assert_ok!(bind(1, 1, keys(5)));
 		assert_eq!(Staking::validator_of_aura(&UintAuthorityId(101)), None);
-		assert_eq!(ValidatorByFinality::<Test>::get(201), None);
+		assert_eq!(ValidatorByFinality::<Test>::get(UintAuthorityId(201)), None);
 		assert_eq!(ValidatorByAttestation::<Test>::get(UintAuthorityId(301)), None);
 		assert_eq!(Staking::validator_of_aura(&UintAuthorityId(105)), Some(1));
 		assert_eq!(Staking::total_active_power(), 100);
@@ -773,7 +773,13 @@ fn binding_is_unsigned_only() {
 		attest(staked(1, 1, 100));
 		let signature = binding_signature(1, 1, &keys(1));
 		assert_noop!(
-			Staking::bind_session_keys(RuntimeOrigin::signed(1), 1, keys(1), signature),
+			Staking::bind_session_keys(
+				RuntimeOrigin::signed(1),
+				1,
+				keys(1),
+				signature,
+				proofs(1, &keys(1))
+			),
 			DispatchError::BadOrigin
 		);
 	});

@@ -98,7 +98,8 @@ impl Network {
 			let _ = std::fs::remove_dir_all(&dir);
 		}
 		let layout_file = dir.join("LAYOUT");
-		if dir.exists() && std::fs::read_to_string(&layout_file).ok().as_deref() != Some(LAYOUT) {
+		let has_data = std::fs::read_dir(&dir).is_ok_and(|mut entries| entries.next().is_some());
+		if has_data && std::fs::read_to_string(&layout_file).ok().as_deref() != Some(LAYOUT) {
 			eprintln!("{} holds data of an older layout: starting from genesis", dir.display());
 			let _ = std::fs::remove_dir_all(&dir);
 		}

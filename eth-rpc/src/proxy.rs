@@ -12,6 +12,7 @@ use crate::{
 	precheck::{self, ChainRules, SenderState},
 };
 use bytes::Bytes;
+use futures::StreamExt;
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::{
 	body::Incoming,
@@ -24,7 +25,6 @@ use hyper_util::{
 };
 use serde_json::{json, Value};
 use sp_core::U256;
-use futures::StreamExt;
 use std::{net::SocketAddr, sync::Arc, time::Duration};
 use tokio::{
 	net::TcpListener,
@@ -158,15 +158,14 @@ impl Front {
 			}
 			Value::Array(calls) => {
 				if calls.len() > self.limits.max_batch_len {
-					let error = Error::BatchTooLarge { len: calls.len(), max: self.limits.max_batch_len };
+					let error =
+						Error::BatchTooLarge { len: calls.len(), max: self.limits.max_batch_len };
 					return Some(error_object(None, &error));
 				}
 				// Checked concurrently, answers kept in the batch's order.
 				let checks: Vec<_> = calls.iter().map(|call| self.precheck_call(call)).collect();
-				let refusals: Vec<Option<Error>> = futures::stream::iter(checks)
-					.buffered(CHECK_CONCURRENCY)
-					.collect()
-					.await;
+				let refusals: Vec<Option<Error>> =
+					futures::stream::iter(checks).buffered(CHECK_CONCURRENCY).collect().await;
 				let passed: Vec<Value> = calls
 					.iter()
 					.zip(&refusals)
@@ -482,7 +481,9 @@ mod tests {
 								json!({"jsonrpc": "2.0", "id": call["id"], "result": result})
 							};
 							let answer = match &call {
-								Value::Array(calls) => Value::Array(calls.iter().map(answer).collect()),
+								Value::Array(calls) => {
+									Value::Array(calls.iter().map(answer).collect())
+								}
 								single => answer(single),
 							};
 							load.now.fetch_sub(1, Ordering::SeqCst);
@@ -582,11 +583,16 @@ mod tests {
 		assert_eq!(answers.len(), 30);
 		for (i, answer) in answers.iter().enumerate() {
 			assert_eq!(answer["id"], i as u64, "{answers:?}");
-			let refused = answer["error"]["message"].as_str().is_some_and(|m| m.starts_with("invalid chain id"));
+			let refused = answer["error"]["message"]
+				.as_str()
+				.is_some_and(|m| m.starts_with("invalid chain id"));
 			assert_eq!(refused, i % 3 == 0, "{answer}");
 		}
 		let most = load.most.load(Ordering::SeqCst);
-		assert!(most > 1, "the checks ran one after another (at most {most} backend calls at once)");
+		assert!(
+			most > 1,
+			"the checks ran one after another (at most {most} backend calls at once)"
+		);
 	}
 
 	#[tokio::test]

@@ -61,8 +61,9 @@ async fn span_validator_ids(node: &Node) -> Option<(u64, Vec<u64>)> {
 
 /// `Attestation::ProcessedCount`: events applied so far.
 async fn processed_count(node: &Node) -> Option<u64> {
-	let key = [sp_io::hashing::twox_128(b"Attestation"), sp_io::hashing::twox_128(b"ProcessedCount")]
-		.concat();
+	let key =
+		[sp_io::hashing::twox_128(b"Attestation"), sp_io::hashing::twox_128(b"ProcessedCount")]
+			.concat();
 	let value = node.call("state_getStorage", jsonrpsee::rpc_params![hex(&key)]).await?;
 	let bytes = match value.as_str() {
 		Some(text) => sp_core::bytes::from_hex(text).ok()?,
@@ -98,8 +99,10 @@ fn event_key(receipt: &serde_json::Value, stake_manager: &str, event: &str) -> E
 	let parse = |v: &serde_json::Value| {
 		u64::from_str_radix(v.as_str().unwrap().trim_start_matches("0x"), 16).unwrap()
 	};
-	let tx: [u8; 32] =
-		sp_core::bytes::from_hex(receipt["transactionHash"].as_str().unwrap()).unwrap().try_into().unwrap();
+	let tx: [u8; 32] = sp_core::bytes::from_hex(receipt["transactionHash"].as_str().unwrap())
+		.unwrap()
+		.try_into()
+		.unwrap();
 	EventKey { chain: RootChainId::Tron, tx_hash: H256(tx), log_index: parse(&log["logIndex"]) }
 }
 
@@ -212,7 +215,8 @@ async fn attestation_survives_downtime_floods_and_restarts() {
 	assert!(!matches!(key_status(alice, 1, staked_key).await, Some(KeyStatus::Applied { .. })));
 	let alice_log = std::fs::read_to_string(&alice.log).unwrap();
 	assert!(
-		alice_log.contains("Reported Staked of validator 5 nonce 1") && alice_log.contains("again (attempt"),
+		alice_log.contains("Reported Staked of validator 5 nonce 1")
+			&& alice_log.contains("again (attempt"),
 		"alice did not report Eve's Staked again after its vote expired:\n{}",
 		alice.log_tail()
 	);
@@ -276,7 +280,10 @@ async fn attestation_survives_downtime_floods_and_restarts() {
 		"flood: {FLOOD} invented reports in {:?}: {accepted} taken by the pool, {refused} refused",
 		flood_started.elapsed()
 	);
-	assert!(accepted <= 64, "the pool took {accepted} reports of one validator: more than its slots");
+	assert!(
+		accepted <= 64,
+		"the pool took {accepted} reports of one validator: more than its slots"
+	);
 
 	// Eve unstakes now; measure from the moment the event is confirmed on the root chain.
 	let anvil = net.root_chain.as_ref().unwrap();
@@ -289,13 +296,14 @@ async fn attestation_survives_downtime_floods_and_restarts() {
 	})
 	.await;
 	let confirmed_at = alice.best_number().await.unwrap();
-	let left_at = wait_for("validator 5 to leave the active set", Duration::from_secs(120), || async {
-		match registration(alice, signer_address).await {
-			Some(r) if !r.active => alice.best_number().await,
-			_ => None,
-		}
-	})
-	.await;
+	let left_at =
+		wait_for("validator 5 to leave the active set", Duration::from_secs(120), || async {
+			match registration(alice, signer_address).await {
+				Some(r) if !r.active => alice.best_number().await,
+				_ => None,
+			}
+		})
+		.await;
 	let delay = left_at.saturating_sub(confirmed_at);
 	eprintln!("UnstakeInit applied {delay} blocks after its confirmation, under the flood");
 	// Unflooded, an event is applied within ~3 blocks (poll, report, inclusion); the flood may

@@ -99,7 +99,10 @@ pub fn parse(text: &str, path: &str) -> Result<Vec<ChainConfig>, Error> {
 			rpc_urls.insert(0, url);
 		}
 		if rpc_urls.is_empty() {
-			return Err(fail(format!("chain `{}` has no endpoint: give rpcUrl or rpcUrls", c.chain)));
+			return Err(fail(format!(
+				"chain `{}` has no endpoint: give rpcUrl or rpcUrls",
+				c.chain
+			)));
 		}
 		let mut distinct = rpc_urls.clone();
 		distinct.sort();

@@ -4,7 +4,9 @@
 //! validators come from `scripts/validators.dev.json`, the file `scripts/deploy-contracts.sh`
 //! stakes on the root chain: one source for both sides of the validator set.
 
-use crate::{configs::StakingSessionKeys, AccountId, Balance, BlockNumber, RuntimeGenesisConfig, BTT};
+use crate::{
+	configs::StakingSessionKeys, AccountId, Balance, BlockNumber, RuntimeGenesisConfig, BTT,
+};
 use alloc::{vec, vec::Vec};
 use bttc_primitives::{
 	span::SpanParams,

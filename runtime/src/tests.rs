@@ -79,7 +79,8 @@ mod presets {
 
 	#[test]
 	fn report_ttl_is_short_on_development_chains_and_the_default_elsewhere() {
-		for (preset, ttl) in [("dev", DEV_REPORT_TTL), ("local", DEV_REPORT_TTL), ("testnet", 300)] {
+		for (preset, ttl) in [("dev", DEV_REPORT_TTL), ("local", DEV_REPORT_TTL), ("testnet", 300)]
+		{
 			build(preset).execute_with(|| {
 				assert_eq!(pallet_bttc_attestation::ReportTtl::<Runtime>::get(), ttl, "{preset}")
 			});
@@ -226,8 +227,8 @@ mod finality {
 	use crate::configs::finality::*;
 	use crate::*;
 	use bttc_primitives::span::{Span as SpanInfo, SpanValidator};
-	use frame_support::traits::OnFinalize;
 	use bttc_primitives::traits::OnSpanStart;
+	use frame_support::traits::OnFinalize;
 	use sp_consensus_aura::sr25519::AuthorityId as AuraId;
 	use sp_consensus_grandpa::AuthorityId as GrandpaId;
 	use sp_keyring::{Ed25519Keyring, Sr25519Keyring};

@@ -32,7 +32,8 @@ pub fn block_weight(authors: usize, succession: u32) -> u64 {
 
 /// The chain weight stored for `hash`, if any.
 pub fn load_weight<C: AuxStore, H: Encode>(client: &C, hash: &H) -> Result<Option<u64>, Error> {
-	let Some(bytes) = client.get_aux(&weight_key(hash)).map_err(|e| Error::Client(e.to_string()))?
+	let Some(bytes) =
+		client.get_aux(&weight_key(hash)).map_err(|e| Error::Client(e.to_string()))?
 	else {
 		return Ok(None);
 	};

@@ -18,8 +18,8 @@
 use crate::{journal::Journal, DutyExtrinsics, Error, LOG_TARGET};
 use bttc_primitives::{
 	attestation::{
-		crypto::AuthorityId, report_signing_payload, AttestationApi, EventKey, KeyStatus,
-		VoteSlot, VoterInfo, KEY_TYPE,
+		crypto::AuthorityId, report_signing_payload, AttestationApi, EventKey, KeyStatus, VoteSlot,
+		VoterInfo, KEY_TYPE,
 	},
 	BlockNumber,
 };
@@ -185,7 +185,12 @@ where
 			for (key, status) in applied.iter().zip(at_final) {
 				let KeyStatus::Applied { at, content } = status else { continue };
 				if let Some(report) = reports.iter().find(|r| r.key() == *key) {
-					let what = format!("{} (tx {:?}, log {})", report.event.describe(), key.tx_hash, key.log_index);
+					let what = format!(
+						"{} (tx {:?}, log {})",
+						report.event.describe(),
+						key.tx_hash,
+						key.log_index
+					);
 					if report.content_hash() != content {
 						log::warn!(target: LOG_TARGET, "⚠️ {what} was applied at #{at} with other content than this node observed");
 					} else if self.attempts.contains_key(key) {
@@ -210,19 +215,17 @@ where
 		// A slot is in flight until the report shows on chain or its signature expired.
 		self.in_flight.retain(|_, (key, valid_until)| {
 			*valid_until >= best_number
-				&& keys
-					.iter()
-					.zip(&at_best)
-					.any(|(k, s)| k == key && matches!(s, KeyStatus::Open))
+				&& keys.iter().zip(&at_best).any(|(k, s)| k == key && matches!(s, KeyStatus::Open))
 		});
 		let mut free = voter
 			.free_slots()
 			.filter(|slot| !self.in_flight.contains_key(slot))
 			.collect::<Vec<_>>()
 			.into_iter();
-		let genesis = self.client.hash(Zero::zero())?.ok_or_else(|| {
-			Error::Client(sp_blockchain::Error::UnknownBlock("genesis".into()))
-		})?;
+		let genesis = self
+			.client
+			.hash(Zero::zero())?
+			.ok_or_else(|| Error::Client(sp_blockchain::Error::UnknownBlock("genesis".into())))?;
 		let lifetime = REPORT_LIFETIME.min(voter.max_lifetime);
 		let now = Instant::now();
 		for (report, status) in reports.iter().zip(&at_best) {

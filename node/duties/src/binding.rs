@@ -121,8 +121,7 @@ pub async fn run<B, C, P, X>(
 			}
 			continue;
 		};
-		let Some(keys) = local_session_keys(&keystore, registration.session_keys.as_deref())
-		else {
+		let Some(keys) = local_session_keys(&keystore, registration.session_keys.as_deref()) else {
 			log::warn!(target: LOG_TARGET, "the keystore lacks an aura, grandpa or bttc key: generate them with author_rotateKeys");
 			continue;
 		};
@@ -163,7 +162,9 @@ pub async fn run<B, C, P, X>(
 				"🔗 Binding this node's session keys to validator {}",
 				registration.validator_id
 			),
-			Err(e) => log::warn!(target: LOG_TARGET, "binding refused by the transaction pool: {e}"),
+			Err(e) => {
+				log::warn!(target: LOG_TARGET, "binding refused by the transaction pool: {e}")
+			}
 		}
 	}
 }

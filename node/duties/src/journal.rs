@@ -31,13 +31,14 @@ impl Journal {
 	/// Opens the journal at `path`, empty if the file does not exist.
 	pub fn open(path: PathBuf) -> Result<Self, Error> {
 		let reports = match std::fs::read_to_string(&path) {
-			Ok(text) => parse(&text).map_err(|reason| Error::Journal {
-				path: path.display().to_string(),
-				reason,
-			})?,
+			Ok(text) => parse(&text)
+				.map_err(|reason| Error::Journal { path: path.display().to_string(), reason })?,
 			Err(e) if e.kind() == std::io::ErrorKind::NotFound => BTreeMap::new(),
 			Err(e) => {
-				return Err(Error::Journal { path: path.display().to_string(), reason: e.to_string() })
+				return Err(Error::Journal {
+					path: path.display().to_string(),
+					reason: e.to_string(),
+				})
 			}
 		};
 		Ok(Self { path, reports })
@@ -49,10 +50,15 @@ impl Journal {
 	}
 
 	/// Adds the reports not in the journal yet and persists; returns how many were new.
-	pub fn add(&mut self, reports: impl IntoIterator<Item = JournalReport>) -> Result<usize, Error> {
+	pub fn add(
+		&mut self,
+		reports: impl IntoIterator<Item = JournalReport>,
+	) -> Result<usize, Error> {
 		let mut added = 0;
 		for report in reports {
-			if let std::collections::btree_map::Entry::Vacant(slot) = self.reports.entry(report.key()) {
+			if let std::collections::btree_map::Entry::Vacant(slot) =
+				self.reports.entry(report.key())
+			{
 				slot.insert(report);
 				added += 1;
 			}
@@ -94,8 +100,10 @@ impl Journal {
 			.map(|r| format!("0x{}", sp_core::hexdisplay::HexDisplay::from(&r.encode())))
 			.collect();
 		let text = serde_json::json!({ "version": VERSION, "reports": reports }).to_string();
-		write_durably(&self.path, text.as_bytes())
-			.map_err(|e| Error::Journal { path: self.path.display().to_string(), reason: e.to_string() })
+		write_durably(&self.path, text.as_bytes()).map_err(|e| Error::Journal {
+			path: self.path.display().to_string(),
+			reason: e.to_string(),
+		})
 	}
 }
 
@@ -159,7 +167,9 @@ mod tests {
 	fn a_damaged_journal_is_an_error_naming_the_file() {
 		let path = temp("damaged");
 		std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-		for text in ["not json", r#"{"version":9,"reports":[]}"#, r#"{"version":1,"reports":["0x00"]}"#] {
+		for text in
+			["not json", r#"{"version":9,"reports":[]}"#, r#"{"version":1,"reports":["0x00"]}"#]
+		{
 			std::fs::write(&path, text).unwrap();
 			let err = Journal::open(path.clone()).err().unwrap().to_string();
 			assert!(err.contains("journal.json"), "{err}");

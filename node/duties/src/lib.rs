@@ -111,8 +111,8 @@ pub fn spawn<B, C, P, X>(
 where
 	B: BlockT,
 	C: sp_api::ProvideRuntimeApi<B> + sp_blockchain::HeaderBackend<B> + Send + Sync + 'static,
-	C::Api: bttc_primitives::attestation::AttestationApi<B>
-		+ bttc_primitives::staking::StakingApi<B>,
+	C::Api:
+		bttc_primitives::attestation::AttestationApi<B> + bttc_primitives::staking::StakingApi<B>,
 	P: sc_transaction_pool_api::TransactionPool<Block = B> + 'static,
 	X: DutyExtrinsics<B>,
 {

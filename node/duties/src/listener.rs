@@ -34,7 +34,10 @@ pub fn report_of(observed: ObservedEvent) -> JournalReport {
 	}
 }
 
-fn follower(chain: &ChainConfig, cursor: &std::path::Path) -> Result<Follower, bttc_relayer::Error> {
+fn follower(
+	chain: &ChainConfig,
+	cursor: &std::path::Path,
+) -> Result<Follower, bttc_relayer::Error> {
 	let endpoints = chain
 		.rpc_urls
 		.iter()
@@ -112,7 +115,17 @@ pub async fn run(chain: ChainConfig, cursor: PathBuf, journal: Arc<Mutex<Journal
 		let observed: Vec<String> = batch
 			.events
 			.iter()
-			.map(|e| format!("{} of validator {} nonce {} (tx {:?}, log {}, block {})", e.event.name(), e.event.validator_id(), e.event.nonce(), e.tx_hash, e.log_index, e.block_number))
+			.map(|e| {
+				format!(
+					"{} of validator {} nonce {} (tx {:?}, log {}, block {})",
+					e.event.name(),
+					e.event.validator_id(),
+					e.event.nonce(),
+					e.tx_hash,
+					e.log_index,
+					e.block_number
+				)
+			})
 			.collect();
 		let reports: Vec<JournalReport> = batch.events.into_iter().map(report_of).collect();
 		// Kept first, then the cursor: a crash in between reads the range again.

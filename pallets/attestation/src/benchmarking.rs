@@ -34,9 +34,9 @@ fn prefill<T: Config>(report: &ReportOf<T>, votes: u32) {
 fn signed_report<T: Config>(
 	who: &T::AuthorityId,
 	report: &ReportOf<T>,
-) -> Result<(BlockNumberFor<T>, <T::AuthorityId as RuntimeAppPublic>::Signature), BenchmarkError>
-{
-	let until = frame_system::Pallet::<T>::block_number().saturating_add(T::MaxReportLifetime::get());
+) -> Result<(BlockNumberFor<T>, <T::AuthorityId as RuntimeAppPublic>::Signature), BenchmarkError> {
+	let until =
+		frame_system::Pallet::<T>::block_number().saturating_add(T::MaxReportLifetime::get());
 	let signature = who
 		.sign(&Attestation::<T>::signing_payload(report, 0, until))
 		.ok_or(BenchmarkError::Stop("cannot sign with the benchmark key"))?;
@@ -49,7 +49,9 @@ mod benchmarks {
 
 	/// A vote that does not reach the threshold, on a key with `v` votes already.
 	#[benchmark]
-	fn report(v: Linear<0, { T::MaxVotersPerKey::get().saturating_sub(1) }>) -> Result<(), BenchmarkError> {
+	fn report(
+		v: Linear<0, { T::MaxVotersPerKey::get().saturating_sub(1) }>,
+	) -> Result<(), BenchmarkError> {
 		T::BenchmarkHelper::clear_validators();
 		let _whale = T::BenchmarkHelper::add_validator(1_000_000_000);
 		let small = T::BenchmarkHelper::add_validator(1);

@@ -6,8 +6,8 @@ use crate::{
 	pallet::*,
 	types::{PendingKey, ReportError, ReportOf, Vote},
 	weights::WeightInfo,
-	EventKey, KeyStatus, OnAttested, Stake, ValidatorIndex, ValidatorStakes, VoteSlot,
-	VoterInfo, LOG_TARGET,
+	EventKey, KeyStatus, OnAttested, Stake, ValidatorIndex, ValidatorStakes, VoteSlot, VoterInfo,
+	LOG_TARGET,
 };
 use alloc::vec::Vec;
 use bttc_primitives::attestation::{report_signing_payload, threshold};

@@ -163,15 +163,8 @@ pub mod pallet {
 
 	/// The distinct contents reported for a pending key: content hash → report.
 	#[pallet::storage]
-	pub type Contents<T: Config> = StorageDoubleMap<
-		_,
-		Blake2_128Concat,
-		EventKey,
-		Identity,
-		H256,
-		ReportOf<T>,
-		OptionQuery,
-	>;
+	pub type Contents<T: Config> =
+		StorageDoubleMap<_, Blake2_128Concat, EventKey, Identity, H256, ReportOf<T>, OptionQuery>;
 
 	/// The votes on a pending key: validator → the content it reported and its slot.
 	#[pallet::storage]

@@ -115,9 +115,10 @@ impl pallet_attestation::Config for Test {
 }
 
 pub fn new_test_ext() -> sp_io::TestExternalities {
-	let storage = RuntimeGenesisConfig { system: Default::default(), attestation: Default::default() }
-		.build_storage()
-		.expect("valid genesis");
+	let storage =
+		RuntimeGenesisConfig { system: Default::default(), attestation: Default::default() }
+			.build_storage()
+			.expect("valid genesis");
 	let mut ext = sp_io::TestExternalities::new(storage);
 	ext.execute_with(|| System::set_block_number(1));
 	ext

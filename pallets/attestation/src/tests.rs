@@ -4,9 +4,8 @@
 #![allow(clippy::unwrap_used, deprecated)]
 
 use crate::{
-	mock::*, Call, Contents, Error, Event, EventKey, ExpiryQueue, KeyStatus, Pending,
-	PendingCount, Processed, ProcessedCount, Report, Slots, VoteSlot, Votes,
-	REPORT_SIGNING_DOMAIN,
+	mock::*, Call, Contents, Error, Event, EventKey, ExpiryQueue, KeyStatus, Pending, PendingCount,
+	Processed, ProcessedCount, Report, Slots, VoteSlot, Votes, REPORT_SIGNING_DOMAIN,
 };
 use bttc_primitives::RootChainId;
 use codec::Encode;
@@ -435,7 +434,10 @@ fn an_expired_signature_is_refused_and_a_far_expiry_too() {
 		let old = sign(11, &r, 0, 3);
 		run_to_block(4);
 		assert_eq!(
-			Attestation::validate_unsigned(TransactionSource::External, &call_of(11, &r, 0, 3, old.clone())),
+			Attestation::validate_unsigned(
+				TransactionSource::External,
+				&call_of(11, &r, 0, 3, old.clone())
+			),
 			InvalidTransaction::Stale.into()
 		);
 		assert_noop!(
@@ -514,7 +516,10 @@ fn refusals_map_to_pool_errors_and_only_report_is_unsigned() {
 	test(|| {
 		let r = report_of(1, 0, staked(1));
 		// Each refusal of check_report, as the pool sees it.
-		assert_eq!(validate_in(11, &r, VOTE_SLOTS, valid_until()), InvalidTransaction::Custom(7).into());
+		assert_eq!(
+			validate_in(11, &r, VOTE_SLOTS, valid_until()),
+			InvalidTransaction::Custom(7).into()
+		);
 		assert_ok!(submit_in(11, &r, 0, valid_until()));
 		assert_eq!(
 			validate_in(11, &report_of(2, 0, staked(1)), 0, valid_until()),
@@ -572,7 +577,10 @@ fn pending_keys_are_bounded_by_slots_per_validator_not_a_global_pool() {
 		}
 		assert_eq!(PendingCount::<Test>::get(), 4 * VOTE_SLOTS);
 		// A vote on an existing key needs a free slot too.
-		assert_noop!(submit_in(11, &report_of(20, 0, staked(1)), 0, valid_until()), err(Error::SlotInUse));
+		assert_noop!(
+			submit_in(11, &report_of(20, 0, staked(1)), 0, valid_until()),
+			err(Error::SlotInUse)
+		);
 	});
 }
 

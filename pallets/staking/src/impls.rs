@@ -442,7 +442,9 @@ impl<T: Config> Pallet<T> {
 		};
 		match Self::staked_refusal(signer, &signer_pubkey) {
 			None => {}
-			Some(reason @ RefusalReason::SignerMismatch) => return Self::refuse_staked(validator_id, reason),
+			Some(reason @ RefusalReason::SignerMismatch) => {
+				return Self::refuse_staked(validator_id, reason)
+			}
 			Some(reason) => {
 				if DeferredStaked::<T>::count() >= T::MaxValidators::get() {
 					// Only if more than `MaxValidators` stakes wait at once, which the root
@@ -504,9 +506,8 @@ impl<T: Config> Pallet<T> {
 		if !RetryDeferred::<T>::get() {
 			return T::DbWeight::get().reads(1);
 		}
-		let mut waiting: Vec<(RootValidatorId, StakingEvent)> = DeferredStaked::<T>::iter()
-			.take(T::MaxValidators::get() as usize)
-			.collect();
+		let mut waiting: Vec<(RootValidatorId, StakingEvent)> =
+			DeferredStaked::<T>::iter().take(T::MaxValidators::get() as usize).collect();
 		waiting.sort_by_key(|(id, _)| *id);
 		let scanned = u32::try_from(waiting.len()).unwrap_or(u32::MAX);
 		let mut applied: u32 = 0;
@@ -535,7 +536,9 @@ impl<T: Config> Pallet<T> {
 		}
 		T::WeightInfo::on_attested(drained.min(Self::max_handled()))
 			.saturating_mul(u64::from(applied.max(1)))
-			.saturating_add(T::DbWeight::get().reads_writes(u64::from(scanned).saturating_add(1), 1))
+			.saturating_add(
+				T::DbWeight::get().reads_writes(u64::from(scanned).saturating_add(1), 1),
+			)
 	}
 
 	// ----- Genesis ---------------------------------------------------------------------------------

@@ -19,8 +19,8 @@ use frame_support::{
 	assert_noop, assert_ok,
 	dispatch::DispatchResult,
 	pallet_prelude::{InvalidTransaction, TransactionSource, TransactionValidityError},
-	unsigned::ValidateUnsigned,
 	traits::Hooks,
+	unsigned::ValidateUnsigned,
 	weights::Weight,
 };
 use sp_runtime::{
@@ -362,7 +362,10 @@ fn unstake_init_removes_the_validator_from_the_active_set_and_the_total() {
 		assert_eq!(record.deactivation_epoch, Some(42));
 		assert_eq!(Staking::total_active_power(), 200);
 		assert_eq!(active_ids(), vec![2]);
-		assert_eq!(<Staking as ValidatorStakes<UintAuthorityId>>::stake_of(&UintAuthorityId(301)), None);
+		assert_eq!(
+			<Staking as ValidatorStakes<UintAuthorityId>>::stake_of(&UintAuthorityId(301)),
+			None
+		);
 		assert_eq!(<Staking as ValidatorStakes<UintAuthorityId>>::total_stake(), 200);
 		// Power changes while unstaking do not count.
 		attest(stake_update(1, 3, 1_000));
@@ -517,7 +520,10 @@ fn staked_with_a_signer_in_use_waits_until_the_signer_is_free() {
 		attest(signer_change(1, 2, 3));
 		assert!(RetryDeferred::<Test>::get());
 		next_block();
-		assert_eq!(Staking::validator(2).map(|r| (r.signer, r.nonce, r.power)), Some((address(1), 2, 5)));
+		assert_eq!(
+			Staking::validator(2).map(|r| (r.signer, r.nonce, r.power)),
+			Some((address(1), 2, 5))
+		);
 		assert_eq!(DeferredStaked::<Test>::count(), 0);
 		assert!(!RetryDeferred::<Test>::get());
 	});
@@ -586,7 +592,11 @@ fn records_of_unstaking_validators_are_bounded_too() {
 		for id in 1..=u64::from(2 * MAX_VALIDATORS) {
 			attest(staked(id, id as u8, 100));
 			if id <= u64::from(MAX_VALIDATORS) {
-				attest(StakingEvent::UnstakeInit { validator_id: id, nonce: 2, deactivation_epoch: 3 });
+				attest(StakingEvent::UnstakeInit {
+					validator_id: id,
+					nonce: 2,
+					deactivation_epoch: 3,
+				});
 			}
 		}
 		assert_eq!(Validators::<Test>::count(), 2 * MAX_VALIDATORS);
@@ -724,7 +734,12 @@ fn binding_keys_without_proof_of_holding_them_is_refused() {
 			assert_eq!(
 				Staking::validate_unsigned(
 					TransactionSource::External,
-					&Call::bind_session_keys { validator_id: 1, keys: keys.clone(), signature, proofs },
+					&Call::bind_session_keys {
+						validator_id: 1,
+						keys: keys.clone(),
+						signature,
+						proofs
+					},
 				),
 				Err(InvalidTransaction::Custom(4).into())
 			);
@@ -860,7 +875,10 @@ fn stake_of_needs_an_id_that_fits_a_validator_index() {
 		let id = u64::from(u32::MAX) + 1;
 		stake_and_bind(id, 1, 100);
 		assert_eq!(active_ids(), vec![id]);
-		assert_eq!(<Staking as ValidatorStakes<UintAuthorityId>>::stake_of(&keys(id).attestation), None);
+		assert_eq!(
+			<Staking as ValidatorStakes<UintAuthorityId>>::stake_of(&keys(id).attestation),
+			None
+		);
 		assert_eq!(<Staking as ValidatorStakes<UintAuthorityId>>::total_stake(), 100);
 	});
 }

@@ -38,7 +38,8 @@ impl EthRpc {
 			.stderr(file)
 			.spawn()
 			.map_err(|e| format!("cannot start {}: {e}", bin.display()))?;
-		let mut eth_rpc = Self { child, url: format!("http://127.0.0.1:{port}"), log: log.to_path_buf() };
+		let mut eth_rpc =
+			Self { child, url: format!("http://127.0.0.1:{port}"), log: log.to_path_buf() };
 		for _ in 0..240 {
 			if rpc(&eth_rpc.url, "eth_chainId", serde_json::json!([])).await.is_some() {
 				return Ok(eth_rpc);
@@ -48,7 +49,11 @@ impl EthRpc {
 			}
 			tokio::time::sleep(Duration::from_millis(500)).await;
 		}
-		Err(format!("eth-rpc did not answer at {} within 120 s; see {}", eth_rpc.url, log.display()))
+		Err(format!(
+			"eth-rpc did not answer at {} within 120 s; see {}",
+			eth_rpc.url,
+			log.display()
+		))
 	}
 
 	/// Whether the process is still running.

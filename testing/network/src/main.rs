@@ -80,7 +80,11 @@ async fn run(args: Args) -> Result<(), String> {
 		prometheus: Some(args.prometheus_port),
 		eth_rpc: Some(args.eth_rpc_port),
 	};
-	eprintln!("starting the root chain and {} validators in {}", config.validators.len(), config.dir.display());
+	eprintln!(
+		"starting the root chain and {} validators in {}",
+		config.validators.len(),
+		config.dir.display()
+	);
 	let mut network = Network::start(config).await?;
 	print_summary(&network);
 	if let Some(file) = &args.endpoints_file {
@@ -92,7 +96,8 @@ async fn run(args: Args) -> Result<(), String> {
 			"rootChain": network.root_chain.as_ref().map(|r| r.url.clone()),
 			"logs": network.logs(),
 		});
-		std::fs::write(file, endpoints.to_string()).map_err(|e| format!("{}: {e}", file.display()))?;
+		std::fs::write(file, endpoints.to_string())
+			.map_err(|e| format!("{}: {e}", file.display()))?;
 	}
 
 	let mut ticker = tokio::time::interval(Duration::from_secs(10));
@@ -125,13 +130,26 @@ async fn run(args: Args) -> Result<(), String> {
 
 fn print_summary(network: &Network) {
 	println!();
-	println!("BTTC network `{}`: {} validator(s), 2 s blocks, GRANDPA finality", network.chain, network.nodes.len());
+	println!(
+		"BTTC network `{}`: {} validator(s), 2 s blocks, GRANDPA finality",
+		network.chain,
+		network.nodes.len()
+	);
 	for (i, spec) in network.specs.iter().enumerate() {
-		let eth = network.eth_rpcs.get(i).map(|e| format!("  Ethereum RPC {}", e.url)).unwrap_or_default();
+		let eth = network
+			.eth_rpcs
+			.get(i)
+			.map(|e| format!("  Ethereum RPC {}", e.url))
+			.unwrap_or_default();
 		let metrics = spec.prometheus_port.map(|p| format!("  metrics :{p}")).unwrap_or_default();
-		println!("  {:<8} RPC ws/http://127.0.0.1:{}{eth}  p2p {}{metrics}", spec.name, spec.rpc_port, spec.p2p_port);
+		println!(
+			"  {:<8} RPC ws/http://127.0.0.1:{}{eth}  p2p {}{metrics}",
+			spec.name, spec.rpc_port, spec.p2p_port
+		);
 	}
-	println!("  Ethereum accounts: Foundry's dev keys (mnemonic test ... junk), 1,000,000 BTT each");
+	println!(
+		"  Ethereum accounts: Foundry's dev keys (mnemonic test ... junk), 1,000,000 BTT each"
+	);
 	if let Some(root) = &network.root_chain {
 		println!("  root chain (anvil, chain id 31337, standing in for TRON): {}", root.url);
 		println!("    contract addresses: {}", root.deployment_file.display());

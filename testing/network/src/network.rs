@@ -114,7 +114,8 @@ impl Network {
 		let mut node_args = config.node_args.clone();
 		let mut root_chains_file = None;
 		if let Some(root) = &root_chain {
-			let file = root.write_root_chains_config(&dir.join("root-chains.json"), config.confirmations);
+			let file =
+				root.write_root_chains_config(&dir.join("root-chains.json"), config.confirmations);
 			node_args.extend(["--root-chains".to_string(), file.display().to_string()]);
 			root_chains_file = Some(file);
 		}
@@ -158,7 +159,11 @@ impl Network {
 				tokio::time::sleep(std::time::Duration::from_millis(500)).await;
 			}
 			if !answered {
-				return Err(format!("{} did not answer RPC; see {}", node.spec.name, node.log.display()));
+				return Err(format!(
+					"{} did not answer RPC; see {}",
+					node.spec.name,
+					node.log.display()
+				));
 			}
 		}
 		let mut eth_rpcs = Vec::new();
@@ -166,7 +171,10 @@ impl Network {
 			for (i, spec) in specs.iter().enumerate() {
 				let log = logs.join(format!("{}-eth-rpc.log", spec.name));
 				let base = spec.base_path.join("eth-rpc");
-				eth_rpcs.push(EthRpc::start(&spec.ws_url(), port(config.ports.eth_rpc, i), &base, &log).await?);
+				eth_rpcs.push(
+					EthRpc::start(&spec.ws_url(), port(config.ports.eth_rpc, i), &base, &log)
+						.await?,
+				);
 			}
 		}
 		Ok(Self {

@@ -211,8 +211,9 @@ impl Node {
 	/// The `Span::CurrentSpanId` storage value at block `number` (`None` if unset).
 	pub async fn current_span_id_at(&self, number: u64) -> Option<u64> {
 		let hash = self.block_hash(number).await?;
-		let key = [sp_crypto_hashing::twox_128(b"Span"), sp_crypto_hashing::twox_128(b"CurrentSpanId")]
-			.concat();
+		let key =
+			[sp_crypto_hashing::twox_128(b"Span"), sp_crypto_hashing::twox_128(b"CurrentSpanId")]
+				.concat();
 		let key = format!("0x{}", sp_core::hexdisplay::HexDisplay::from(&key));
 		let value = self.call("state_getStorage", rpc_params![key, hash]).await?;
 		let bytes = sp_core::bytes::from_hex(value.as_str()?).ok()?;

@@ -29,7 +29,10 @@ impl Binaries {
 		let pick = |var: &str, name: &str| {
 			std::env::var_os(var).map(PathBuf::from).unwrap_or_else(|| dir.join(name))
 		};
-		Self { node: pick("BTTC_NODE_BIN", "bttc-node"), eth_rpc: pick("BTTC_ETH_RPC_BIN", "eth-rpc") }
+		Self {
+			node: pick("BTTC_NODE_BIN", "bttc-node"),
+			eth_rpc: pick("BTTC_ETH_RPC_BIN", "eth-rpc"),
+		}
 	}
 }
 
@@ -99,7 +102,8 @@ where
 /// Calls `method` with `params` on the JSON-RPC server at `url`; `None` on any failure.
 pub async fn rpc(url: &str, method: &str, params: serde_json::Value) -> Option<serde_json::Value> {
 	use jsonrpsee::{core::client::ClientT, http_client::HttpClientBuilder};
-	let client = HttpClientBuilder::default().request_timeout(Duration::from_secs(10)).build(url).ok()?;
+	let client =
+		HttpClientBuilder::default().request_timeout(Duration::from_secs(10)).build(url).ok()?;
 	let mut array = jsonrpsee::core::params::ArrayParams::new();
 	for param in params.as_array().cloned().unwrap_or_default() {
 		array.insert(param).ok()?;

@@ -59,7 +59,12 @@ impl RootChain {
 			.stdout(log.try_clone().map_err(|e| e.to_string())?)
 			.stderr(log)
 			.spawn()
-			.map_err(|e| format!("cannot start {}: {e} (run scripts/test.sh or npm ci in contracts/)", foundry("anvil").display()))?;
+			.map_err(|e| {
+				format!(
+					"cannot start {}: {e} (run scripts/test.sh or npm ci in contracts/)",
+					foundry("anvil").display()
+				)
+			})?;
 		let url = format!("http://127.0.0.1:{port}");
 		let mut chain = Self {
 			anvil,
@@ -74,7 +79,10 @@ impl RootChain {
 				break;
 			}
 			if let Ok(Some(status)) = chain.anvil.try_wait() {
-				return Err(format!("anvil exited ({status}); see {}", dir.join("root-chain-anvil.log").display()));
+				return Err(format!(
+					"anvil exited ({status}); see {}",
+					dir.join("root-chain-anvil.log").display()
+				));
 			}
 			tokio::time::sleep(Duration::from_millis(250)).await;
 		}

@@ -45,6 +45,21 @@ pub const REPORT_LIFETIME: BlockNumber = 32;
 /// Keys asked per `key_status` call (the runtime answers at most 256).
 const STATUS_CHUNK: usize = 256;
 
+/// The first of `keys` that the chain knows as an active validator's bound attestation key
+/// (`voter` answers for it), with its voter state. A keystore may hold several `bttc` keys
+/// (after a rotation, before the new one is bound): only the bound one may sign.
+pub fn bound_among(
+	keys: impl IntoIterator<Item = AuthorityId>,
+	mut voter: impl FnMut(&AuthorityId) -> Result<Option<VoterInfo>, Error>,
+) -> Result<Option<(AuthorityId, VoterInfo)>, Error> {
+	for key in keys {
+		if let Some(info) = voter(&key)? {
+			return Ok(Some((key, info)));
+		}
+	}
+	Ok(None)
+}
+
 /// When an open event may be reported again.
 struct Attempt {
 	count: u32,
@@ -108,16 +123,11 @@ where
 	/// This validator's bound attestation key and its voter state at `at`.
 	fn bound_key(&self, at: B::Hash) -> Result<Option<(AuthorityId, VoterInfo)>, Error> {
 		let api = self.client.runtime_api();
-		for key in self.keystore.sr25519_public_keys(KEY_TYPE) {
-			let key = AuthorityId::from(key);
-			let voter = api
-				.voter(at, key.clone())
-				.map_err(|source| Error::RuntimeApi { call: "AttestationApi::voter", source })?;
-			if let Some(voter) = voter {
-				return Ok(Some((key, voter)));
-			}
-		}
-		Ok(None)
+		let keys = self.keystore.sr25519_public_keys(KEY_TYPE).into_iter().map(AuthorityId::from);
+		bound_among(keys, |key| {
+			api.voter(at, key.clone())
+				.map_err(|source| Error::RuntimeApi { call: "AttestationApi::voter", source })
+		})
 	}
 
 	fn statuses(
@@ -283,5 +293,32 @@ where
 			}
 		}
 		Ok(())
+	}
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)] // a failing test should stop at the failing line
+mod tests {
+	use super::*;
+	use sp_core::{sr25519, Pair};
+
+	fn key(seed: &str) -> AuthorityId {
+		sr25519::Pair::from_string(seed, None).unwrap().public().into()
+	}
+
+	fn info(index: u32) -> VoterInfo {
+		VoterInfo { index, stake: 1, max_slots: 4, occupied: vec![], max_lifetime: 10 }
+	}
+
+	#[test]
+	fn the_bound_key_signs_not_the_first_one_in_the_keystore() {
+		// After a rotation the keystore holds the new key first; the chain still knows the old.
+		let (rotated, bound) = (key("//Rotated"), key("//Bound"));
+		let chain = |k: &AuthorityId| Ok((*k == bound).then(|| info(7)));
+		let (chosen, voter) =
+			bound_among([rotated.clone(), bound.clone()], chain).unwrap().unwrap();
+		assert_eq!((chosen, voter.index), (bound, 7));
+		// No bound key: nothing signs.
+		assert!(bound_among([rotated], chain).unwrap().is_none());
 	}
 }

@@ -314,7 +314,8 @@ mod tests {
 	fn the_bound_key_signs_not_the_first_one_in_the_keystore() {
 		// After a rotation the keystore holds the new key first; the chain still knows the old.
 		let (rotated, bound) = (key("//Rotated"), key("//Bound"));
-		let chain = |k: &AuthorityId| Ok((*k == bound).then(|| info(7)));
+		let known = bound.clone();
+		let chain = |k: &AuthorityId| Ok((*k == known).then(|| info(7)));
 		let (chosen, voter) =
 			bound_among([rotated.clone(), bound.clone()], chain).unwrap().unwrap();
 		assert_eq!((chosen, voter.index), (bound, 7));

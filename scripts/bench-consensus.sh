@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Benchmark: block time and finality lag of a local 4-validator network.
 #   scripts/bench-consensus.sh [DURATION_SECONDS]   (default 180)
-# Builds bttc-node if needed; writes scripts/reports/consensus-bench.md.
+# Builds the binaries if needed; writes scripts/reports/consensus-bench.md.
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 ensure_build_deps
 build_binaries
 cd "$REPO_ROOT"
-NODE_BIN="$NODE_BIN" exec python3 "$REPO_ROOT/scripts/bench_consensus.py" "$@"
+NETWORK_BIN="$CARGO_TARGET_DIR/debug/bttc-network" exec python3 "$REPO_ROOT/scripts/bench_consensus.py" "$@"

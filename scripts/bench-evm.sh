@@ -15,8 +15,8 @@ ensure_root_chain_toolchain
 
 work_dir=$(mktemp -d "${TMPDIR:-/tmp}/bttc-evm-bench.XXXXXX")
 cleanup() {
-	kill "${ETH_RPC_PID:-}" "${DEV_NODE_PID:-}" "${anvil_pid:-}" 2>/dev/null || true
-	wait "${ETH_RPC_PID:-}" "${DEV_NODE_PID:-}" "${anvil_pid:-}" 2>/dev/null || true
+	kill "${DEV_NETWORK_PID:-}" "${anvil_pid:-}" 2>/dev/null || true
+	wait "${DEV_NETWORK_PID:-}" "${anvil_pid:-}" 2>/dev/null || true
 	rm -rf "$work_dir"
 }
 trap cleanup EXIT

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Consensus benchmark: block time and finality lag of a local 4-validator network.
 
-Starts 4 `bttc-node` validators (chain `local`) on free loopback ports, watches them over
-JSON-RPC for DURATION seconds, stops them, and reports:
+Starts 4 `bttc-node` validators (chain `local`) with the shared launcher (`bttc-network`, no
+root chain, no eth-rpc), watches them over JSON-RPC for DURATION seconds, stops them, and
+reports:
   - block time: mean and spread (stdev, p50, p95, max) of the on-chain timestamp gaps;
   - finality lag: seconds from a block first being seen as best to it being finalized
     (p50, p95, max), and the best-minus-finalized distance in blocks (p50, p95, max).
@@ -54,46 +55,36 @@ def percentile(values, q):
 
 def main():
     duration = float(sys.argv[1]) if len(sys.argv) > 1 else 180.0
-    node_bin = os.environ["NODE_BIN"]
+    network_bin = os.environ["NETWORK_BIN"]
     report_path = os.environ.get("REPORT", "scripts/reports/consensus-bench.md")
     root = tempfile.mkdtemp(prefix="bttc-bench-")
-    ports = [(free_port(), free_port()) for _ in VALIDATORS]
-    peer_ids = []
-    for i, name in enumerate(VALIDATORS):
-        key_file = os.path.join(root, f"{name}.key")
-        with open(key_file, "w") as f:
-            f.write(f"{i + 1:064x}")
-        peer_ids.append(subprocess.check_output(
-            [node_bin, "key", "inspect-node-key", "--file", key_file], text=True).strip())
-    procs = []
+    endpoints_file = os.path.join(root, "endpoints.json")
+    base = free_port()
+    env = dict(os.environ, BTTC_RPC_PORT=str(base), BTTC_P2P_PORT=str(free_port()),
+               BTTC_PROMETHEUS_PORT=str(free_port()))
+    log = open(os.path.join(root, "network.log"), "w")
+    network = subprocess.Popen(
+        [network_bin, "--fresh", "--no-root-chain", "--no-eth-rpc", "--dir",
+         os.path.join(root, "network"), "--endpoints-file", endpoints_file],
+        stdout=log, stderr=log, stdin=subprocess.DEVNULL, env=env)
 
     def stop(*_):
-        for p in procs:
-            p.terminate()
-        for p in procs:
-            try:
-                p.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                p.kill()
+        network.terminate()
+        try:
+            network.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            network.kill()
 
     signal.signal(signal.SIGINT, lambda *a: (stop(), sys.exit(130)))
     signal.signal(signal.SIGTERM, lambda *a: (stop(), sys.exit(143)))
     try:
-        for i, name in enumerate(VALIDATORS):
-            p2p, rpc_port = ports[i]
-            args = [node_bin, "--chain", "local", "--validator", f"--{name}",
-                    "--base-path", os.path.join(root, name),
-                    "--node-key-file", os.path.join(root, f"{name}.key"),
-                    "--listen-addr", f"/ip4/127.0.0.1/tcp/{p2p}", "--rpc-port", str(rpc_port),
-                    "--no-prometheus", "--no-telemetry", "--no-mdns"]
-            for j in range(len(VALIDATORS)):
-                if j != i:
-                    args += ["--bootnodes", f"/ip4/127.0.0.1/tcp/{ports[j][0]}/p2p/{peer_ids[j]}"]
-            log = open(os.path.join(root, f"{name}.log"), "w")
-            procs.append(subprocess.Popen(args, stdout=log, stderr=log, stdin=subprocess.DEVNULL))
-
-        port = ports[0][1]
-        deadline = time.time() + 120
+        deadline = time.time() + 180
+        while not os.path.exists(endpoints_file):
+            if network.poll() is not None or time.time() > deadline:
+                raise SystemExit(f"the network did not start; logs in {root}")
+            time.sleep(0.5)
+        with open(endpoints_file) as f:
+            port = int(json.load(f)["nodes"][0]["rpc"].rsplit(":", 1)[1])
         while True:
             try:
                 if int(rpc(port, "chain_getHeader")["number"], 16) >= 1:

@@ -95,7 +95,8 @@ ensure_root_chain_toolchain() {
 	echo "$sum" >"$stamp"
 }
 
-ETH_RPC_BIN="$CARGO_TARGET_DIR/debug/eth-rpc"
+# The network launcher (testing/network): validators, the embedded root chain, eth-rpc.
+NETWORK_BIN="$CARGO_TARGET_DIR/debug/bttc-network"
 
 # A free TCP port on loopback.
 free_port() {
@@ -115,36 +116,27 @@ wait_http() {
 	die "$name did not answer $method at $url within 120 s; see $log_file"
 }
 
-# start_eth_rpc NODE_WS_URL PORT BASE_PATH LOG: starts eth-rpc in front of a node; sets
-# ETH_RPC_PID. The receipt database (archive mode) lives under BASE_PATH.
-start_eth_rpc() {
-	local node_url=$1 port=$2 base_path=$3 log_file=$4
-	[ -x "$ETH_RPC_BIN" ] || die "eth-rpc is not built: $ETH_RPC_BIN"
-	mkdir -p "$base_path"
-	"$ETH_RPC_BIN" --node-rpc-url "$node_url" --rpc-port "$port" --rpc-cors all \
-		--base-path "$base_path" --no-prometheus >"$log_file" 2>&1 &
-	ETH_RPC_PID=$!
-}
-
 # start_dev_evm_chain DIR: a one-validator `dev` chain (state kept in full, as eth-rpc needs)
-# and an eth-rpc in front of it, both on free ports, data and logs in DIR. Sets DEV_NODE_PID,
-# ETH_RPC_PID, DEV_NODE_WS and ETH_RPC_URL; the caller stops both.
+# and an eth-rpc in front of it, started by the launcher on free ports, data and logs in DIR.
+# Sets DEV_NETWORK_PID, DEV_NODE_WS, ETH_RPC_URL and DEV_LOGS; the caller stops
+# DEV_NETWORK_PID (which stops both).
 start_dev_evm_chain() {
 	local dir=$1
 	mkdir -p "$dir"
-	local rpc_port p2p_port eth_port
-	rpc_port=$(free_port)
-	p2p_port=$(free_port)
-	eth_port=$(free_port)
-	"$NODE_BIN" --chain dev --validator --alice --force-authoring \
-		--base-path "$dir/node" --state-pruning archive \
-		--node-key 0000000000000000000000000000000000000000000000000000000000000001 \
-		--rpc-port "$rpc_port" --listen-addr "/ip4/127.0.0.1/tcp/$p2p_port" \
-		--no-prometheus --no-telemetry --no-mdns >"$dir/node.log" 2>&1 &
-	DEV_NODE_PID=$!
-	DEV_NODE_WS="ws://127.0.0.1:$rpc_port"
-	wait_http "http://127.0.0.1:$rpc_port" system_health "$DEV_NODE_PID" "the dev node" "$dir/node.log"
-	start_eth_rpc "$DEV_NODE_WS" "$eth_port" "$dir/eth-rpc" "$dir/eth-rpc.log"
-	ETH_RPC_URL="http://127.0.0.1:$eth_port"
-	wait_http "$ETH_RPC_URL" eth_chainId "$ETH_RPC_PID" "eth-rpc" "$dir/eth-rpc.log"
+	[ -x "$NETWORK_BIN" ] || die "the launcher is not built: $NETWORK_BIN"
+	BTTC_RPC_PORT=$(free_port) BTTC_P2P_PORT=$(free_port) BTTC_PROMETHEUS_PORT=$(free_port) \
+		BTTC_ETH_RPC_PORT=$(free_port) \
+		"$NETWORK_BIN" --dev --fresh --dir "$dir/network" --endpoints-file "$dir/endpoints.json" \
+		>"$dir/network.log" 2>&1 &
+	DEV_NETWORK_PID=$!
+	DEV_LOGS="$dir/network/logs"
+	for _ in $(seq 1 360); do
+		[ -s "$dir/endpoints.json" ] && break
+		kill -0 "$DEV_NETWORK_PID" 2>/dev/null ||
+			die "the dev chain did not start; last lines of $dir/network.log:$(echo; tail -n 20 "$dir/network.log")"
+		sleep 0.5
+	done
+	[ -s "$dir/endpoints.json" ] || die "the dev chain did not start within 180 s; see $dir/network.log"
+	DEV_NODE_WS=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["nodes"][0]["ws"])' "$dir/endpoints.json")
+	ETH_RPC_URL=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["ethRpc"][0])' "$dir/endpoints.json")
 }

@@ -13,11 +13,11 @@ ensure_root_chain_toolchain
 work_dir=$(mktemp -d "${TMPDIR:-/tmp}/bttc-evm-test.XXXXXX")
 cleanup() {
 	local code=$?
-	kill "${ETH_RPC_PID:-}" "${DEV_NODE_PID:-}" 2>/dev/null || true
-	wait "${ETH_RPC_PID:-}" "${DEV_NODE_PID:-}" 2>/dev/null || true
+	kill "${DEV_NETWORK_PID:-}" 2>/dev/null || true
+	wait "${DEV_NETWORK_PID:-}" 2>/dev/null || true
 	if ((code != 0)); then
-		echo "--- last lines of the dev node log ---" >&2; tail -n 30 "$work_dir/node.log" >&2 || true
-		echo "--- last lines of the eth-rpc log ---" >&2; tail -n 30 "$work_dir/eth-rpc.log" >&2 || true
+		echo "--- last lines of the dev node log ---" >&2; tail -n 30 "$work_dir/network/logs/alice.log" >&2 || true
+		echo "--- last lines of the eth-rpc log ---" >&2; tail -n 30 "$work_dir/network/logs/alice-eth-rpc.log" >&2 || true
 		echo "logs kept in $work_dir" >&2
 	else
 		rm -rf "$work_dir"

@@ -64,6 +64,14 @@ pub enum Error {
 		/// gas × price + value (wei).
 		cost: U256,
 	},
+	/// A batch with more calls than the front takes.
+	#[error("batch of {len} calls is too large: at most {max} calls per batch (--rpc-max-batch-request-len); split it")]
+	BatchTooLarge {
+		/// Calls in the batch.
+		len: usize,
+		/// The limit.
+		max: usize,
+	},
 	/// The proxied eth-rpc server did not answer (starting, or stopped).
 	#[error("the Ethereum JSON-RPC backend is not reachable ({0}); it may still be starting, retry shortly")]
 	Backend(String),
@@ -83,6 +91,7 @@ impl Error {
 	pub fn code(&self) -> i64 {
 		match self {
 			Self::InvalidParams => -32602,
+			Self::BatchTooLarge { .. } => -32600,
 			Self::Backend(_) | Self::BackendAnswer { .. } => -32603,
 			_ => -32000,
 		}

@@ -19,9 +19,12 @@ use anyhow::Context as _;
 use std::net::{Ipv4Addr, SocketAddr};
 
 const DEFAULT_RPC_PORT: u16 = 8545;
+/// Most calls per batch when `--rpc-max-batch-request-len` is not given.
+const DEFAULT_MAX_BATCH_LEN: u32 = 1_000;
 
 fn main() -> anyhow::Result<()> {
 	let mut command = pallet_revive_eth_rpc::cli::CliCommand::parse_cli()?;
+	let is_dev = command.shared_params.dev;
 	let rpc = &mut command.rpc_params;
 	anyhow::ensure!(
 		rpc.experimental_rpc_endpoint.is_empty(),
@@ -35,6 +38,20 @@ fn main() -> anyhow::Result<()> {
 	let public = SocketAddr::from((public_ip, rpc.rpc_port.unwrap_or(DEFAULT_RPC_PORT)));
 	let max_request_bytes =
 		usize::try_from(rpc.rpc_max_request_size).unwrap_or(usize::MAX).saturating_mul(1024 * 1024);
+	// Batches are bounded unless the operator says otherwise (geth's default is 1,000).
+	let max_batch_len = *rpc.rpc_max_batch_request_len.get_or_insert(DEFAULT_MAX_BATCH_LEN);
+	// The node's DNS-rebinding guard, on the public port: unless CORS allows every origin,
+	// only requests addressed to localhost are served.
+	let allowed_hosts = rpc.rpc_cors(is_dev)?.map(|_| {
+		let port = public.port();
+		vec![format!("localhost:{port}"), format!("127.0.0.1:{port}"), format!("[::1]:{port}")]
+	});
+	let limits = proxy::Limits {
+		max_request_bytes,
+		max_connections: usize::try_from(rpc.rpc_max_connections).unwrap_or(usize::MAX),
+		max_batch_len: usize::try_from(max_batch_len).unwrap_or(usize::MAX),
+		allowed_hosts,
+	};
 
 	// Bind the public port first, so a taken port fails at once and names itself.
 	let listener = std::net::TcpListener::bind(public)
@@ -54,7 +71,7 @@ fn main() -> anyhow::Result<()> {
 		.build()?;
 	front_runtime.spawn(async move {
 		match tokio::net::TcpListener::from_std(listener) {
-			Ok(listener) => proxy::Front::new(backend, max_request_bytes).serve(listener).await,
+			Ok(listener) => proxy::Front::new(backend, limits).serve(listener).await,
 			Err(err) => {
 				eprintln!("Error: cannot serve {public}: {err}");
 				std::process::exit(1);

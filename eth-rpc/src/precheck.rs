@@ -106,9 +106,10 @@ pub fn check_against_sender(tx: &DecodedTransaction, sender: SenderState) -> Res
 	Ok(())
 }
 
+/// Signed test transactions (anvil's first key), shared by the tests of this crate.
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
-mod tests {
+pub(crate) mod test_tx {
 	use super::*;
 	use pallet_revive::evm::{
 		Bytes, Transaction1559Unsigned, TransactionLegacyUnsigned, TransactionUnsigned,
@@ -118,7 +119,7 @@ mod tests {
 
 	/// Anvil's first development key; its address is 0xf39F…2266.
 	const ANVIL_KEY_0: &str = "ac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
-	const ANVIL_ADDRESS_0: &str = "f39fd6e51aad88f6f4ce6ab8827279cfffb92266";
+	pub(crate) const ANVIL_ADDRESS_0: &str = "f39fd6e51aad88f6f4ce6ab8827279cfffb92266";
 
 	fn signer() -> ecdsa::Pair {
 		let seed: [u8; 32] = hex::decode(ANVIL_KEY_0).unwrap().try_into().unwrap();
@@ -131,7 +132,7 @@ mod tests {
 		unsigned.with_signature(signature).signed_payload()
 	}
 
-	fn eip1559(chain_id: u64, nonce: u64, max_fee: u64, value: u64) -> Vec<u8> {
+	pub(crate) fn eip1559(chain_id: u64, nonce: u64, max_fee: u64, value: u64) -> Vec<u8> {
 		sign(TransactionUnsigned::Transaction1559Unsigned(Transaction1559Unsigned {
 			chain_id: chain_id.into(),
 			nonce: nonce.into(),
@@ -145,7 +146,7 @@ mod tests {
 		}))
 	}
 
-	fn legacy(chain_id: Option<u64>, gas_price: u64) -> Vec<u8> {
+	pub(crate) fn legacy(chain_id: Option<u64>, gas_price: u64) -> Vec<u8> {
 		sign(TransactionUnsigned::TransactionLegacyUnsigned(TransactionLegacyUnsigned {
 			chain_id: chain_id.map(U256::from),
 			nonce: 0u64.into(),
@@ -156,6 +157,12 @@ mod tests {
 			..Default::default()
 		}))
 	}
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+	use super::{test_tx::*, *};
 
 	const GWEI: u64 = 1_000_000_000;
 	const RULES: ChainRules = ChainRules { chain_id: 19901, gas_price: U256([GWEI, 0, 0, 0]) };

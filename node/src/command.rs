@@ -110,7 +110,7 @@ pub fn run() -> Result<()> {
 			};
 			let signer_key = cli.root_signer_key.as_deref().map(load_signer_key).transpose()?;
 			Ok(runner.run_node_until_exit(|config| async move {
-				let duties = crate::duties::DutiesConfig {
+				let duties = bttc_duties::DutiesConfig {
 					root_chains,
 					signer_key,
 					state_dir: config.data_path.join("root-chains"),

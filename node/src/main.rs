@@ -8,8 +8,8 @@
 mod chain_spec;
 mod cli;
 mod command;
-mod duties;
 mod error;
+mod extrinsics;
 mod service;
 
 fn main() {

@@ -3,7 +3,7 @@
 
 use bttc_runtime::{apis::RuntimeApi, opaque::Block};
 use futures::FutureExt;
-use sc_client_api::{Backend, BlockBackend};
+use sc_client_api::{Backend, BlockBackend, BlockchainEvents};
 use sc_consensus_grandpa::SharedVoterState;
 use sc_consensus_slots::SlotProportion;
 use sc_service::{error::Error as ServiceError, Configuration, TaskManager, WarpSyncConfig};
@@ -127,7 +127,7 @@ pub fn new_full<
 	N: sc_network::NetworkBackend<Block, <Block as sp_runtime::traits::Block>::Hash>,
 >(
 	config: Configuration,
-	duties: crate::duties::DutiesConfig,
+	duties: bttc_duties::DutiesConfig,
 ) -> Result<TaskManager, ServiceError> {
 	let sc_service::PartialComponents {
 		client,
@@ -236,14 +236,23 @@ pub fn new_full<
 		tracing_execute_block: None,
 	})?;
 
+	// Chain weights (fork choice) of finalized and abandoned blocks are no longer needed.
+	task_manager.spawn_handle().spawn(
+		"bttc-chain-weight-pruning",
+		None,
+		bttc_consensus::prune_weights(client.clone(), client.finality_notification_stream()),
+	);
+
 	if role.is_authority() {
-		crate::duties::spawn(
-			&task_manager,
+		bttc_duties::spawn(
+			&task_manager.spawn_handle(),
 			client.clone(),
 			transaction_pool.clone(),
 			keystore_container.keystore(),
+			Arc::new(crate::extrinsics::RuntimeDutyExtrinsics),
 			duties,
-		);
+		)
+		.map_err(|e| ServiceError::Other(format!("validator duties: {e}")))?;
 	} else if !duties.root_chains.is_empty() || duties.signer_key.is_some() {
 		log::warn!(
 			"--root-chains and --root-signer-key are validator duties: ignored without --validator"

@@ -3,9 +3,7 @@
 
 #![allow(clippy::unwrap_used)] // a failing test should stop at the failing line
 
-mod common;
-
-use common::*;
+use bttc_network::*;
 use std::{path::PathBuf, process::Command};
 
 fn committed(name: &str) -> PathBuf {
@@ -15,7 +13,7 @@ fn committed(name: &str) -> PathBuf {
 #[test]
 fn committed_chain_specs_match_the_runtime_presets() {
 	for name in ["dev", "local", "testnet"] {
-		let out = Command::new(node_binary())
+		let out = Command::new(Binaries::locate().node)
 			.args(["build-spec", "--disable-default-bootnode", "--chain", name])
 			.output()
 			.unwrap();
@@ -38,7 +36,7 @@ fn committed_chain_specs_match_the_runtime_presets() {
 #[test]
 fn committed_local_spec_loads_and_builds_its_genesis_state() {
 	// The committed file (not only the built-in name) must load and build a genesis state.
-	let out = Command::new(node_binary())
+	let out = Command::new(Binaries::locate().node)
 		.args(["build-spec", "--chain"])
 		.arg(committed("local"))
 		.arg("--raw")

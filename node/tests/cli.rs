@@ -2,13 +2,11 @@
 
 #![allow(clippy::unwrap_used)] // a failing test should stop at the failing line
 
-mod common;
-
-use common::*;
+use bttc_network::*;
 use std::process::Command;
 
 fn run(args: &[&str]) -> std::process::Output {
-	Command::new(node_binary()).args(args).output().unwrap()
+	Command::new(Binaries::locate().node).args(args).output().unwrap()
 }
 
 /// Starts the node on `chain` (a preset or a spec path), its data in `dir`.

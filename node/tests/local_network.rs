@@ -3,9 +3,7 @@
 
 #![allow(clippy::unwrap_used)] // a failing test should stop at the failing line
 
-mod common;
-
-use common::*;
+use bttc_network::*;
 use std::time::Duration;
 
 const VALIDATORS: [&str; 4] = ["alice", "bob", "charlie", "dave"];

@@ -6,9 +6,7 @@
 
 #![allow(clippy::unwrap_used)] // a failing test should stop at the failing line
 
-mod common;
-
-use common::*;
+use bttc_network::*;
 use sp_keyring::Sr25519Keyring;
 use std::time::Duration;
 

@@ -8,8 +8,10 @@
 
 extern crate alloc;
 
+pub mod attestation;
 pub mod span;
 pub mod staking;
+pub mod traits;
 
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use scale_info::TypeInfo;

@@ -72,6 +72,18 @@ impl StakingEvent {
 		}
 	}
 
+	/// The event's name in `StakeManager`.
+	pub fn name(&self) -> &'static str {
+		match self {
+			Self::Staked { .. } => "Staked",
+			Self::Restaked { .. } => "Restaked",
+			Self::StakeUpdate { .. } => "StakeUpdate",
+			Self::SignerChange { .. } => "SignerChange",
+			Self::UnstakeInit { .. } => "UnstakeInit",
+			Self::Unstaked { .. } => "Unstaked",
+		}
+	}
+
 	/// The validator's nonce after the event.
 	pub fn nonce(&self) -> StakeNonce {
 		match self {
@@ -115,6 +127,20 @@ pub fn session_keys_binding_digest(
 	message.extend_from_slice(&binding_nonce.to_le_bytes());
 	message.extend_from_slice(session_keys);
 	sp_crypto_hashing::keccak_256(&message)
+}
+
+/// Domain of [`key_ownership_message`].
+pub const KEY_OWNERSHIP_DOMAIN: &[u8] = b"BTTC/staking/key-ownership/v1";
+
+/// What each session key (Aura, GRANDPA, attestation) signs to prove that the binding
+/// validator holds it: `KEY_OWNERSHIP_DOMAIN ‖ binding_digest`, where `binding_digest` is the
+/// [`session_keys_binding_digest`] of the binding. The domain keeps the message apart from
+/// anything else these keys sign (block hashes, finality votes, reports).
+pub fn key_ownership_message(binding_digest: &[u8; 32]) -> Vec<u8> {
+	let mut message = Vec::with_capacity(KEY_OWNERSHIP_DOMAIN.len() + 32);
+	message.extend_from_slice(KEY_OWNERSHIP_DOMAIN);
+	message.extend_from_slice(binding_digest);
+	message
 }
 
 #[cfg(test)]

@@ -24,6 +24,8 @@ pub enum Transport {
 /// A log with its position on the root chain.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RootLog {
+	/// Contract that emitted the log.
+	pub address: H160,
 	/// Topics, data and transaction.
 	pub log: Log,
 	/// Block containing it.
@@ -39,6 +41,7 @@ pub struct RootLog {
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct RpcLog {
+	address: String,
 	topics: Vec<String>,
 	data: String,
 	block_number: String,
@@ -68,6 +71,18 @@ pub fn parse_fixed<const N: usize>(value: &str, expected: &'static str) -> Resul
 	let bytes = sp_core::bytes::from_hex(hex)
 		.map_err(|_| Error::Hex { value: value.to_string(), expected })?;
 	bytes.try_into().map_err(|_| Error::Hex { value: value.to_string(), expected })
+}
+
+/// A log's contract address: 20 bytes of hex, or TRON's 21 bytes with the `0x41` prefix.
+pub fn parse_log_address(value: &str) -> Result<H160, Error> {
+	let hex = value.trim_start_matches("0x");
+	let bad = || Error::Hex { value: value.to_string(), expected: "a 20-byte log address" };
+	let bytes = sp_core::bytes::from_hex(hex).map_err(|_| bad())?;
+	match bytes.len() {
+		20 => Ok(H160::from_slice(&bytes)),
+		21 if bytes[0] == 0x41 => Ok(H160::from_slice(&bytes[1..])),
+		_ => Err(bad()),
+	}
 }
 
 impl RootChainClient {
@@ -139,6 +154,7 @@ impl RootChainClient {
 		logs.into_iter()
 			.map(|l| {
 				Ok(RootLog {
+					address: parse_log_address(&l.address)?,
 					log: Log {
 						topics: l
 							.topics

@@ -4,7 +4,7 @@
 //! { "chains": [ {
 //!     "chain": "tron",                 // tron | ethereum | bsc
 //!     "transport": "tron",             // tron (<rpcUrl>/jsonrpc) | ethereum
-//!     "rpcUrl": "https://api.trongrid.io",
+//!     "rpcUrl": "https://api.trongrid.io", // or "rpcUrls": [ … ]: endpoints that must agree
 //!     "stakeManager": "T…",            // base58 for tron transport, 0x-hex otherwise
 //!     "confirmations": 18,             // optional: tron 18, ethereum 6, bsc 15
 //!     "startBlock": 0,                 // optional: first block to read
@@ -34,8 +34,8 @@ pub struct ChainConfig {
 	pub chain: RootChainId,
 	/// How it is reached.
 	pub transport: Transport,
-	/// Endpoint.
-	pub rpc_url: String,
+	/// Endpoints (at least one); with several, every range read must be identical on all.
+	pub rpc_urls: Vec<String>,
 	/// `StakeManager` address (20-byte account).
 	pub stake_manager: H160,
 	/// Blocks a log must be buried under before it is reported.
@@ -51,7 +51,9 @@ pub struct ChainConfig {
 struct RawChain {
 	chain: String,
 	transport: Transport,
-	rpc_url: String,
+	rpc_url: Option<String>,
+	#[serde(default)]
+	rpc_urls: Vec<String>,
 	stake_manager: String,
 	confirmations: Option<u64>,
 	#[serde(default)]
@@ -92,10 +94,26 @@ pub fn parse(text: &str, path: &str) -> Result<Vec<ChainConfig>, Error> {
 			}
 			_ => H160(crate::client::parse_fixed(&c.stake_manager, "a 20-byte 0x address")?),
 		};
+		let mut rpc_urls = c.rpc_urls;
+		if let Some(url) = c.rpc_url {
+			rpc_urls.insert(0, url);
+		}
+		if rpc_urls.is_empty() {
+			return Err(fail(format!(
+				"chain `{}` has no endpoint: give rpcUrl or rpcUrls",
+				c.chain
+			)));
+		}
+		let mut distinct = rpc_urls.clone();
+		distinct.sort();
+		distinct.dedup();
+		if distinct.len() != rpc_urls.len() {
+			return Err(fail(format!("chain `{}` lists an endpoint twice", c.chain)));
+		}
 		chains.push(ChainConfig {
 			chain,
 			transport: c.transport,
-			rpc_url: c.rpc_url,
+			rpc_urls,
 			stake_manager,
 			confirmations: c.confirmations.unwrap_or_else(|| default_confirmations(chain)),
 			start_block: c.start_block,
@@ -131,6 +149,26 @@ mod tests {
 		assert_eq!(chains[0].confirmations, 18);
 		assert_eq!(chains[0].stake_manager, chains[1].stake_manager);
 		assert_eq!((chains[1].confirmations, chains[1].start_block), (2, 9));
+		assert_eq!(chains[0].rpc_urls, vec!["http://t".to_string()]);
+	}
+
+	#[test]
+	fn several_endpoints_per_chain() {
+		let chains = parse(
+			r#"{"chains":[{"chain":"bsc","transport":"ethereum","rpcUrl":"http://a","rpcUrls":["http://b","http://c"],"stakeManager":"0xa614f803b6fd780986a42c78ec9c7f77e6ded13c"}]}"#,
+			"test.json",
+		)
+		.unwrap();
+		assert_eq!(chains[0].rpc_urls, vec!["http://a", "http://b", "http://c"]);
+		let err = |text: &str| parse(text, "c.json").unwrap_err().to_string();
+		assert!(err(
+			r#"{"chains":[{"chain":"bsc","transport":"ethereum","stakeManager":"0xa614f803b6fd780986a42c78ec9c7f77e6ded13c"}]}"#
+		)
+		.contains("no endpoint"));
+		assert!(err(
+			r#"{"chains":[{"chain":"bsc","transport":"ethereum","rpcUrls":["http://a","http://a"],"stakeManager":"0xa614f803b6fd780986a42c78ec9c7f77e6ded13c"}]}"#
+		)
+		.contains("twice"));
 	}
 
 	#[test]

@@ -40,6 +40,30 @@ pub enum Error {
 		/// What is wrong.
 		reason: String,
 	},
+	/// A log in the range did not come from the watched contract.
+	#[error("log of {address} in tx {tx_hash} ignored: only {expected} is followed")]
+	ForeignLog {
+		/// Contract that emitted it.
+		address: String,
+		/// The followed contract.
+		expected: String,
+		/// Transaction that emitted it.
+		tx_hash: String,
+	},
+	/// Two endpoints of one root chain returned different logs for the same blocks.
+	#[error("{chain} endpoints disagree on blocks {from}..={to} ({first}; {other}); not reading them until they agree")]
+	EndpointsDisagree {
+		/// Root chain.
+		chain: String,
+		/// First block of the range.
+		from: u64,
+		/// Last block of the range.
+		to: u64,
+		/// What the first endpoint answered.
+		first: String,
+		/// What the disagreeing endpoint answered.
+		other: String,
+	},
 	/// The cursor file could not be read or written.
 	#[error("cursor file {path}: {reason}")]
 	Cursor {

@@ -1,16 +1,22 @@
 //! Following a root chain's `StakeManager` logs: only blocks at least `confirmations` deep
-//! are read, so reorganisations shallower than that are never seen; progress is kept in a
-//! cursor file so a restarted node neither misses nor (thanks to the sidechain's replay
-//! guard) re-applies an event.
+//! are read, so reorganisations shallower than that are never seen. With several endpoints,
+//! a range is accepted only when every endpoint returns the same logs for it. Logs of any
+//! other contract are refused.
+//!
+//! Reading is two steps, so nothing observed is lost: [`Follower::poll`] returns the events
+//! of the next confirmed range without moving; the caller keeps them durably (the validator
+//! duties' journal), then calls [`Follower::commit`], which stores the cursor (fsync) and
+//! moves on. A crash in between re-reads the range; the journal and the sidechain's replay
+//! guard drop the duplicates.
 
 use crate::{
 	abi::{decode_staking_log, staking_topics},
-	client::RootChainClient,
+	client::{RootChainClient, RootLog},
 	error::Error,
 };
 use bttc_primitives::{staking::StakingEvent, RootChainId};
 use sp_core::{H160, H256};
-use std::path::PathBuf;
+use std::{io::Write, path::PathBuf};
 
 /// Most blocks asked for in one `eth_getLogs` (public endpoints cap the range).
 pub const MAX_BLOCK_RANGE: u64 = 2_000;
@@ -28,6 +34,15 @@ pub struct ObservedEvent {
 	pub block_number: u64,
 	/// The decoded event.
 	pub event: StakingEvent,
+}
+
+/// The events of one confirmed range, not yet committed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Batch {
+	/// Its events, in chain order.
+	pub events: Vec<ObservedEvent>,
+	/// The block after the range: pass it to [`Follower::commit`] once the events are kept.
+	pub next_block: u64,
 }
 
 /// Where the follower keeps the next block to read.
@@ -61,22 +76,33 @@ impl CursorFile {
 		}
 	}
 
-	/// Stores `next_block` atomically (write a temporary file, then rename it).
+	/// Stores `next_block` durably: writes a temporary file, syncs it, renames it over the
+	/// cursor and syncs the directory.
 	pub fn store(&self, next_block: u64) -> Result<(), Error> {
-		if let Some(dir) = self.path.parent() {
-			std::fs::create_dir_all(dir).map_err(|e| self.error(e))?;
-		}
-		let tmp = self.path.with_extension("tmp");
 		let text = serde_json::json!({ "nextBlock": next_block }).to_string();
-		std::fs::write(&tmp, text).map_err(|e| self.error(e))?;
-		std::fs::rename(&tmp, &self.path).map_err(|e| self.error(e))
+		write_durably(&self.path, text.as_bytes()).map_err(|e| self.error(e))
 	}
+}
+
+/// Replaces the file at `path` with `bytes` so that a crash leaves either the old or the new
+/// content, and the new content survives a power cut once this returns.
+pub fn write_durably(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+	let dir = path.parent().unwrap_or_else(|| std::path::Path::new("."));
+	std::fs::create_dir_all(dir)?;
+	let tmp = path.with_extension("tmp");
+	{
+		let mut file = std::fs::File::create(&tmp)?;
+		file.write_all(bytes)?;
+		file.sync_all()?;
+	}
+	std::fs::rename(&tmp, path)?;
+	std::fs::File::open(dir)?.sync_all()
 }
 
 /// Follows one root chain's staking events.
 pub struct Follower {
 	chain: RootChainId,
-	client: RootChainClient,
+	endpoints: Vec<RootChainClient>,
 	stake_manager: H160,
 	confirmations: u64,
 	cursor: CursorFile,
@@ -84,23 +110,24 @@ pub struct Follower {
 }
 
 impl Follower {
-	/// Starts at the stored cursor moved back by `rewind` blocks (to re-report what may have
-	/// been lost with the transaction pool of a stopped node; the sidechain refuses
-	/// duplicates), or at `start_block` on first start.
+	/// Starts at the stored cursor, or at `start_block` on first start. `endpoints` (at least
+	/// one) must agree on every range read.
 	pub fn new(
 		chain: RootChainId,
-		client: RootChainClient,
+		endpoints: Vec<RootChainClient>,
 		stake_manager: H160,
 		confirmations: u64,
 		cursor: CursorFile,
 		start_block: u64,
-		rewind: u64,
 	) -> Result<Self, Error> {
-		let next_block = match cursor.load()? {
-			Some(stored) => stored.saturating_sub(rewind).max(start_block),
-			None => start_block,
-		};
-		Ok(Self { chain, client, stake_manager, confirmations, cursor, next_block })
+		if endpoints.is_empty() {
+			return Err(Error::Config {
+				path: format!("{chain:?}"),
+				reason: "no RPC endpoint: give rpcUrl or rpcUrls".into(),
+			});
+		}
+		let next_block = cursor.load()?.unwrap_or(start_block).max(start_block);
+		Ok(Self { chain, endpoints, stake_manager, confirmations, cursor, next_block })
 	}
 
 	/// Next root-chain block to read.
@@ -113,23 +140,38 @@ impl Follower {
 		self.chain
 	}
 
-	/// Reads the confirmed blocks not read yet (at most [`MAX_BLOCK_RANGE`]) and returns
-	/// their staking events in chain order; advances and stores the cursor. Logs that do not
-	/// decode are reported through `on_malformed` and skipped.
-	pub async fn poll(
-		&mut self,
-		mut on_malformed: impl FnMut(Error),
-	) -> Result<Vec<ObservedEvent>, Error> {
-		let head = self.client.block_number().await?;
-		let Some(confirmed) = head.checked_sub(self.confirmations) else { return Ok(Vec::new()) };
+	/// The URLs of the endpoints.
+	pub fn urls(&self) -> Vec<&str> {
+		self.endpoints.iter().map(|e| e.url()).collect()
+	}
+
+	/// Reads the confirmed blocks not read yet (at most [`MAX_BLOCK_RANGE`]) and returns their
+	/// staking events in chain order, without moving: call [`Self::commit`] with
+	/// `next_block` once they are kept. Logs that do not decode, or that another contract
+	/// emitted, are reported through `on_malformed` and skipped. `None` when no new block is
+	/// confirmed.
+	pub async fn poll(&self, mut on_malformed: impl FnMut(Error)) -> Result<Option<Batch>, Error> {
+		// The lowest head of all endpoints: a range is read only once every endpoint has it.
+		let mut head = u64::MAX;
+		for endpoint in &self.endpoints {
+			head = head.min(endpoint.block_number().await?);
+		}
+		let Some(confirmed) = head.checked_sub(self.confirmations) else { return Ok(None) };
 		if self.next_block > confirmed {
-			return Ok(Vec::new());
+			return Ok(None);
 		}
 		let to = confirmed.min(self.next_block.saturating_add(MAX_BLOCK_RANGE - 1));
-		let logs =
-			self.client.logs(self.next_block, to, self.stake_manager, &staking_topics()).await?;
+		let logs = self.agreed_logs(self.next_block, to).await?;
 		let mut events = Vec::new();
 		for log in logs.into_iter().filter(|l| !l.removed) {
+			if log.address != self.stake_manager {
+				on_malformed(Error::ForeignLog {
+					address: format!("{:?}", log.address),
+					expected: format!("{:?}", self.stake_manager),
+					tx_hash: format!("{:?}", log.log.tx_hash),
+				});
+				continue;
+			}
 			match decode_staking_log(&log.log) {
 				Ok(Some(event)) => events.push(ObservedEvent {
 					chain: self.chain,
@@ -143,8 +185,38 @@ impl Follower {
 			}
 		}
 		events.sort_by_key(|e| (e.block_number, e.log_index));
-		self.next_block = to.saturating_add(1);
-		self.cursor.store(self.next_block)?;
-		Ok(events)
+		Ok(Some(Batch { events, next_block: to.saturating_add(1) }))
+	}
+
+	/// The logs of `from..=to`, identical on every endpoint.
+	async fn agreed_logs(&self, from: u64, to: u64) -> Result<Vec<RootLog>, Error> {
+		let topics = staking_topics();
+		let mut agreed: Option<(Vec<RootLog>, &str)> = None;
+		for endpoint in &self.endpoints {
+			let mut logs = endpoint.logs(from, to, self.stake_manager, &topics).await?;
+			logs.sort_by_key(|l| (l.block_number, l.log_index));
+			if let Some((first, first_url)) = &agreed {
+				if *first != logs {
+					return Err(Error::EndpointsDisagree {
+						chain: format!("{:?}", self.chain),
+						from,
+						to,
+						first: format!("{first_url}: {} logs", first.len()),
+						other: format!("{}: {} logs", endpoint.url(), logs.len()),
+					});
+				}
+			} else {
+				agreed = Some((logs, endpoint.url()));
+			}
+		}
+		Ok(agreed.map(|(logs, _)| logs).unwrap_or_default())
+	}
+
+	/// Stores `next_block` (from the last [`Batch`]) durably and moves there. Call it only
+	/// after the batch's events are kept.
+	pub fn commit(&mut self, next_block: u64) -> Result<(), Error> {
+		self.cursor.store(next_block)?;
+		self.next_block = next_block;
+		Ok(())
 	}
 }

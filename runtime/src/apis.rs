@@ -161,6 +161,21 @@ pallet_revive::impl_runtime_apis_plus_revive_traits!(
 		}
 	}
 
+	impl bttc_primitives::attestation::AttestationApi<Block> for Runtime {
+		fn voter(
+			authority: bttc_primitives::attestation::crypto::AuthorityId,
+		) -> Option<bttc_primitives::attestation::VoterInfo> {
+			crate::Attestation::voter_info(&authority)
+		}
+
+		fn key_status(
+			voter: bttc_primitives::span::ValidatorIndex,
+			keys: Vec<bttc_primitives::attestation::EventKey>,
+		) -> Vec<bttc_primitives::attestation::KeyStatus> {
+			crate::Attestation::key_status(voter, &keys)
+		}
+	}
+
 	impl sp_session::SessionKeys<Block> for Runtime {
 		fn generate_session_keys(
 			owner: Vec<u8>,

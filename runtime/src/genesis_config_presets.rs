@@ -4,7 +4,9 @@
 //! validators come from `scripts/validators.dev.json`, the file `scripts/deploy-contracts.sh`
 //! stakes on the root chain: one source for both sides of the validator set.
 
-use crate::{configs::StakingSessionKeys, AccountId, Balance, RuntimeGenesisConfig, BTT};
+use crate::{
+	configs::StakingSessionKeys, AccountId, Balance, BlockNumber, RuntimeGenesisConfig, BTT,
+};
 use alloc::{vec, vec::Vec};
 use bttc_primitives::{
 	span::SpanParams,
@@ -65,7 +67,7 @@ pub struct GenesisValidator {
 	pub signer_pubkey: SignerPubkey,
 	/// Stake in wei of BTT.
 	pub stake: TokenAmount,
-	/// Session keys: Aura, GRANDPA and bridge attestation.
+	/// Session keys: Aura, GRANDPA and attestation.
 	pub keys: StakingSessionKeys,
 }
 
@@ -146,6 +148,10 @@ pub const DEV_SPAN_PARAMS: SpanParams = SpanParams {
 	backup_multiplier_ms: 2_000,
 };
 
+/// Report TTL of development chains: 15 blocks (30 s), so a test sees reports expire and
+/// come again; other chains use the runtime's default (300 blocks, 10 min).
+pub const DEV_REPORT_TTL: BlockNumber = 15;
+
 /// Builds the genesis JSON patch for a chain.
 fn genesis(
 	validators: Vec<GenesisValidator>,
@@ -153,6 +159,7 @@ fn genesis(
 	sudo: Option<AccountId>,
 	span: SpanParams,
 	evm_chain_id: u64,
+	report_ttl: Option<BlockNumber>,
 ) -> Value {
 	let stakes: Vec<(GrandpaId, TokenAmount)> =
 		validators.iter().map(|v| (v.keys.grandpa.clone(), v.stake)).collect();
@@ -181,6 +188,7 @@ fn genesis(
 		},
 		span: pallet_bttc_span::GenesisConfig { params: span },
 		evm_chain_id: pallet_bttc_evm_chain_id::GenesisConfig { chain_id: evm_chain_id },
+		attestation: pallet_bttc_attestation::GenesisConfig { report_ttl },
 	})
 }
 
@@ -208,6 +216,7 @@ fn dev_genesis() -> Value {
 		Some(Sr25519Keyring::Alice.to_account_id()),
 		DEV_SPAN_PARAMS,
 		DEV_EVM_CHAIN_ID,
+		Some(DEV_REPORT_TTL),
 	)
 }
 
@@ -218,13 +227,14 @@ fn local_genesis() -> Value {
 		Some(Sr25519Keyring::Alice.to_account_id()),
 		DEV_SPAN_PARAMS,
 		LOCAL_EVM_CHAIN_ID,
+		Some(DEV_REPORT_TTL),
 	)
 }
 
 fn testnet_genesis() -> Value {
 	let validators = dev_validators();
 	let endowed = validators.iter().map(|v| (v.account.clone(), TESTNET_ENDOWMENT)).collect();
-	genesis(validators, endowed, None, SpanParams::BTTC, TESTNET_EVM_CHAIN_ID)
+	genesis(validators, endowed, None, SpanParams::BTTC, TESTNET_EVM_CHAIN_ID, None)
 }
 
 /// The genesis patch of the preset `id`, serialised; `None` for an unknown preset.

@@ -53,11 +53,11 @@ pub mod opaque {
 
 impl_opaque_keys! {
 	/// The keys a validator's node holds: authoring blocks (Aura, sr25519), GRANDPA votes
-	/// (ed25519) and reports of root-chain events to the bridge (`bttc`, sr25519).
+	/// (ed25519) and reports of root-chain events for attestation (`bttc`, sr25519).
 	pub struct SessionKeys {
 		pub aura: Aura,
 		pub grandpa: Grandpa,
-		pub bttc: pallet_bttc_bridge::crypto::AuthorityId,
+		pub bttc: bttc_primitives::attestation::crypto::AuthorityId,
 	}
 }
 
@@ -68,7 +68,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: Cow::Borrowed("bttc"),
 	impl_name: Cow::Borrowed("bttc-node"),
 	authoring_version: 1,
-	spec_version: 100,
+	spec_version: 101,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 1,
@@ -208,7 +208,7 @@ mod runtime {
 
 	/// Attestation of root-chain events by 2/3 + 1 of stake.
 	#[runtime::pallet_index(23)]
-	pub type Bridge = pallet_bttc_bridge;
+	pub type Attestation = pallet_bttc_attestation;
 }
 
 #[cfg(test)]

@@ -22,7 +22,7 @@ fn pallet_indices_are_pinned() {
 	assert_eq!(index_of::<EvmChainId>(), Some(11));
 	assert_eq!(index_of::<Staking>(), Some(20));
 	assert_eq!(index_of::<Span>(), Some(21));
-	assert_eq!(index_of::<Bridge>(), Some(23));
+	assert_eq!(index_of::<Attestation>(), Some(23));
 }
 
 #[test]
@@ -73,6 +73,16 @@ mod presets {
 			build(preset).execute_with(|| {
 				assert_eq!(pallet_aura::Authorities::<Runtime>::get().len(), count, "{preset}");
 				assert_eq!(Grandpa::grandpa_authorities().len(), count, "{preset}");
+			});
+		}
+	}
+
+	#[test]
+	fn report_ttl_is_short_on_development_chains_and_the_default_elsewhere() {
+		for (preset, ttl) in [("dev", DEV_REPORT_TTL), ("local", DEV_REPORT_TTL), ("testnet", 300)]
+		{
+			build(preset).execute_with(|| {
+				assert_eq!(pallet_bttc_attestation::ReportTtl::<Runtime>::get(), ttl, "{preset}")
 			});
 		}
 	}
@@ -217,8 +227,8 @@ mod finality {
 	use crate::configs::finality::*;
 	use crate::*;
 	use bttc_primitives::span::{Span as SpanInfo, SpanValidator};
+	use bttc_primitives::traits::OnSpanStart;
 	use frame_support::traits::OnFinalize;
-	use pallet_bttc_span::OnSpanStart;
 	use sp_consensus_aura::sr25519::AuthorityId as AuraId;
 	use sp_consensus_grandpa::AuthorityId as GrandpaId;
 	use sp_keyring::{Ed25519Keyring, Sr25519Keyring};

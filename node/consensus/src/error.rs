@@ -56,13 +56,13 @@ pub enum Error {
 		/// Earliest slot this author may use after the parent.
 		earliest: Slot,
 	},
-	/// The block's slot is ahead of this node's clock.
-	#[error("block slot {slot} is ahead of the local slot {now}: check the clocks")]
+	/// The block's slot starts further ahead of this node's clock than the allowed drift.
+	#[error("block slot {slot} starts {ahead_ms} ms ahead of the local clock: check the clocks")]
 	FromTheFuture {
 		/// Slot of the block.
 		slot: Slot,
-		/// Local slot (plus the allowed drift).
-		now: Slot,
+		/// How far ahead its start is.
+		ahead_ms: u64,
 	},
 	/// The slot duration is zero, so slots cannot be counted.
 	#[error("the runtime reports a zero slot duration")]

@@ -2,7 +2,12 @@
 //! the runtime states at its parent before it is executed.
 
 use crate::{
-	digest::slot_of, error::Error, schedule::BlockSchedule, verify::verify_header, LOG_TARGET,
+	digest::slot_of,
+	error::Error,
+	fork_choice::{block_weight, weigh},
+	schedule::BlockSchedule,
+	verify::{unix_time_ms, verify_header},
+	LOG_TARGET,
 };
 use bttc_primitives::{span::SpanApi, staking::RootValidatorId, BlockNumber};
 use sc_client_api::AuxStore;
@@ -19,9 +24,6 @@ use sp_consensus_aura::{inherents::AuraInherentData, sr25519::AuthorityId as Aur
 use sp_inherents::{CreateInherentDataProviders, InherentDataProvider as _};
 use sp_runtime::traits::{Block as BlockT, Header as HeaderT, UniqueSaturatedInto};
 use std::sync::Arc;
-
-/// Slots a header may be ahead of the local clock (clock drift between validators).
-const ALLOWED_SLOT_DRIFT: u64 = 1;
 
 /// Reads the schedule of the child of `parent_hash` and the slot duration from the runtime.
 pub(crate) fn schedule_at<B, C>(
@@ -101,9 +103,11 @@ where
 			.create_inherent_data()
 			.await
 			.map_err(|e| Error::Client(e.to_string()))?;
-		let slot_now = inherent_data_providers.slot() + ALLOWED_SLOT_DRIFT;
+		let now_ms = unix_time_ms();
+		let slot_now = inherent_data_providers.slot();
 
-		let verified = verify_header(block.header, parent_slot, &schedule, slot_now, slot_ms)
+		let authors = schedule.authors.len();
+		let verified = verify_header(block.header, parent_slot, &schedule, now_ms, slot_ms)
 			.map_err(|e| {
 				log::warn!(target: LOG_TARGET, "❌ Rejected #{number} ({hash:?}): {e}");
 				e
@@ -157,9 +161,16 @@ where
 			verified.succession,
 			verified.slot,
 		);
+		let weighed = weigh::<B, C>(
+			&*self.client,
+			parent_hash,
+			hash,
+			block_weight(authors, verified.succession),
+		)?;
 		block.header = verified.pre_header;
 		block.post_digests.push(verified.seal);
-		block.fork_choice = Some(ForkChoiceStrategy::LongestChain);
+		block.auxiliary.push(weighed.aux);
+		block.fork_choice = Some(weighed.fork_choice);
 		block.post_hash = Some(hash);
 		Ok(block)
 	}

@@ -29,22 +29,40 @@ pub struct VerifiedHeader<H> {
 	pub succession: u32,
 }
 
+/// How far (ms) a block's slot may start ahead of the local clock: the clock drift tolerated
+/// between validators. Well under a slot, so a backup's block can never be accepted inside
+/// the in-turn producer's slot (its earliest slot is at least one slot later).
+pub const MAX_CLOCK_DRIFT_MS: u64 = 500;
+
+/// Milliseconds since the Unix epoch on the local clock.
+pub fn unix_time_ms() -> u64 {
+	std::time::SystemTime::now()
+		.duration_since(std::time::UNIX_EPOCH)
+		.map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+		.unwrap_or(0)
+}
+
 /// Verifies that `header` was sealed by a producer allowed by `schedule` (the runtime's
 /// `expected_authors` at the parent), not before that producer's delay after `parent_slot`,
-/// not in a slot after `slot_now`, and with a valid signature.
+/// not in a slot that starts more than [`MAX_CLOCK_DRIFT_MS`] after `now_ms` (the local
+/// clock), and with a valid signature.
 pub fn verify_header<H: HeaderT>(
 	mut header: H,
 	parent_slot: Slot,
 	schedule: &BlockSchedule,
-	slot_now: Slot,
+	now_ms: u64,
 	slot_ms: u64,
 ) -> Result<VerifiedHeader<H>, Error> {
 	let block: BlockNumber = (*header.number()).unique_saturated_into();
 	let seal = header.digest_mut().pop().ok_or(Error::Unsealed)?;
 	let signature = seal_signature(&seal)?;
 	let pre_digest = find_pre_digest(&header)?;
-	if pre_digest.slot > slot_now {
-		return Err(Error::FromTheFuture { slot: pre_digest.slot, now: slot_now });
+	let slot_start_ms = u64::from(pre_digest.slot).saturating_mul(slot_ms);
+	if slot_start_ms > now_ms.saturating_add(MAX_CLOCK_DRIFT_MS) {
+		return Err(Error::FromTheFuture {
+			slot: pre_digest.slot,
+			ahead_ms: slot_start_ms.saturating_sub(now_ms),
+		});
 	}
 	let entry =
 		authorize(schedule, block, &pre_digest.author, parent_slot, pre_digest.slot, slot_ms)?;
@@ -116,8 +134,13 @@ mod tests {
 		header
 	}
 
+	/// Verifies at the start of local slot `slot_now`.
 	fn verify(header: Header, slot_now: u64) -> Result<VerifiedHeader<Header>, Error> {
-		verify_header(header, PARENT_SLOT.into(), &schedule(false), slot_now.into(), SLOT_MS)
+		verify_at(header, slot_now * SLOT_MS)
+	}
+
+	fn verify_at(header: Header, now_ms: u64) -> Result<VerifiedHeader<Header>, Error> {
+		verify_header(header, PARENT_SLOT.into(), &schedule(false), now_ms, SLOT_MS)
 	}
 
 	#[test]
@@ -203,6 +226,24 @@ mod tests {
 	}
 
 	#[test]
+	fn a_backups_block_is_refused_inside_the_in_turn_producers_slot() {
+		// Bob (first backup) may seal from slot P + 2. His block for P + 2, received while the
+		// local clock is 1 s into P + 1 (Alice's slot), is from the future: refused.
+		let header =
+			sealed_header(PARENT_SLOT + 2, Sr25519Keyring::Bob, &Sr25519Keyring::Bob.pair());
+		let inside_in_turn_slot = (PARENT_SLOT + 1) * SLOT_MS + 1_000;
+		assert!(matches!(
+			verify_at(header.clone(), inside_in_turn_slot),
+			Err(Error::FromTheFuture { ahead_ms: 1_000, .. })
+		));
+		// Within the drift of P + 2's start (clocks differ a little), or after it: accepted.
+		let drift = (PARENT_SLOT + 2) * SLOT_MS - MAX_CLOCK_DRIFT_MS;
+		assert_eq!(verify_at(header.clone(), drift).expect("within drift").succession, 1);
+		// The drift is well under a slot, so no backup ever lands in the in-turn slot.
+		const { assert!(MAX_CLOCK_DRIFT_MS < SLOT_MS / 2) };
+	}
+
+	#[test]
 	fn sprint_start_waits_the_producer_delay() {
 		// Producer delay 6 s = 3 slots for the in-turn producer at a sprint start.
 		let header =
@@ -211,7 +252,7 @@ mod tests {
 			header,
 			PARENT_SLOT.into(),
 			&schedule(true),
-			(PARENT_SLOT + 9).into(),
+			(PARENT_SLOT + 9) * SLOT_MS,
 			SLOT_MS,
 		);
 		assert!(matches!(result, Err(Error::TooEarly { succession: 0, .. })));
@@ -221,7 +262,7 @@ mod tests {
 			header,
 			PARENT_SLOT.into(),
 			&schedule(true),
-			(PARENT_SLOT + 9).into(),
+			(PARENT_SLOT + 9) * SLOT_MS,
 			SLOT_MS,
 		);
 		assert!(result.is_ok());

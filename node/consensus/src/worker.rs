@@ -4,6 +4,7 @@
 use crate::{
 	digest::{pre_digests, seal, slot_of},
 	error::Error,
+	fork_choice::{block_weight, weigh},
 	import_queue::schedule_at,
 	schedule::{claimable, BlockSchedule},
 	LOG_TARGET,
@@ -11,7 +12,8 @@ use crate::{
 use bttc_primitives::{span::SpanApi, staking::RootValidatorId, BlockNumber};
 use codec::Decode;
 use futures::{Future, TryFutureExt};
-use sc_consensus::{BlockImport, BlockImportParams, ForkChoiceStrategy, StateAction};
+use sc_client_api::AuxStore;
+use sc_consensus::{BlockImport, BlockImportParams, StateAction};
 use sc_consensus_slots::{
 	InherentDataProviderExt, SimpleSlotWorker, SimpleSlotWorkerToSlotWorker, SlotInfo,
 	SlotLenienceType, SlotProportion, StorageChanges,
@@ -79,7 +81,7 @@ pub fn start_span_authoring<B, C, SC, I, PF, SO, L, CIDP, Error>(
 ) -> impl Future<Output = ()>
 where
 	B: BlockT,
-	C: ProvideRuntimeApi<B> + HeaderBackend<B> + Send + Sync + 'static,
+	C: ProvideRuntimeApi<B> + HeaderBackend<B> + AuxStore + Send + Sync + 'static,
 	C::Api: SpanApi<B, RootValidatorId, AuraId> + AuraApi<B, AuraId>,
 	SC: SelectChain<B>,
 	I: BlockImport<B> + Send + Sync + 'static,
@@ -129,7 +131,7 @@ struct SpanWorker<B, C, E, I, SO, L> {
 impl<B, C, E, I, SO, L, Error> SimpleSlotWorker<B> for SpanWorker<B, C, E, I, SO, L>
 where
 	B: BlockT,
-	C: ProvideRuntimeApi<B> + HeaderBackend<B> + Send + Sync,
+	C: ProvideRuntimeApi<B> + HeaderBackend<B> + AuxStore + Send + Sync,
 	C::Api: SpanApi<B, RootValidatorId, AuraId> + AuraApi<B, AuraId>,
 	E: Environment<B, Error = Error> + Send + Sync,
 	E::Proposer: Proposer<B, Error = Error>,
@@ -214,7 +216,7 @@ where
 		body: Vec<B::Extrinsic>,
 		storage_changes: StorageChanges<B>,
 		claim: Claim,
-		_aux: ScheduleAux,
+		aux: ScheduleAux,
 	) -> Result<BlockImportParams<B>, sp_consensus::Error> {
 		let signature = self
 			.keystore
@@ -231,12 +233,22 @@ where
 			claim.author,
 			claim.succession
 		);
+		let parent = *header.parent_hash();
 		let mut import = BlockImportParams::new(BlockOrigin::Own, header);
 		import.post_digests.push(seal(&signature));
 		import.body = Some(body);
 		import.state_action =
 			StateAction::ApplyChanges(sc_consensus::StorageChanges::Changes(storage_changes));
-		import.fork_choice = Some(ForkChoiceStrategy::LongestChain);
+		let authors = aux.schedule.as_ref().map_or(0, |s| s.authors.len());
+		let weighed = weigh::<B, C>(
+			&*self.client,
+			parent,
+			import.post_hash(),
+			block_weight(authors, claim.succession),
+		)
+		.map_err(to_consensus_error)?;
+		import.auxiliary.push(weighed.aux);
+		import.fork_choice = Some(weighed.fork_choice);
 		Ok(import)
 	}
 

@@ -13,34 +13,7 @@ use frame_support::{
 };
 use scale_info::TypeInfo;
 
-/// Where the pallet learns the active validators, their stakes and authoring keys.
-///
-/// The runtime implements it over the genesis Aura authorities (equal stakes) until the
-/// staking pallet provides the real set.
-pub trait ValidatorSetProvider<ValidatorId, AuthorityId> {
-	/// The active validators as `(id, stake, authoring key)`. Order matters only for ties:
-	/// selection is a deterministic function of this list and the seed. Entries with zero
-	/// stake, repeated ids or repeated keys are ignored by the pallet.
-	fn active_validators() -> Vec<(ValidatorId, Stake, AuthorityId)>;
-
-	/// Benchmarks only: make [`Self::active_validators`] return `count` distinct validators
-	/// with stake > 0, if the source can be driven from a benchmark (no-op by default).
-	#[cfg(feature = "runtime-benchmarks")]
-	fn set_validators_for_benchmark(_count: u32) {}
-}
-
-/// Told when a span becomes current, at its first block (e.g. to move the finality
-/// authority set to the span's validators and stakes).
-pub trait OnSpanStart<ValidatorId, AuthorityId> {
-	/// Span `span` has just become current; returns the weight used.
-	fn on_span_start(span: &Span<ValidatorId, AuthorityId>) -> frame_support::weights::Weight;
-}
-
-impl<ValidatorId, AuthorityId> OnSpanStart<ValidatorId, AuthorityId> for () {
-	fn on_span_start(_span: &Span<ValidatorId, AuthorityId>) -> frame_support::weights::Weight {
-		frame_support::weights::Weight::zero()
-	}
-}
+pub use bttc_primitives::traits::{OnSpanStart, ValidatorSetProvider};
 
 /// Adapter for a chain without stake yet: every key of `Keys` (e.g. the genesis Aura
 /// authorities) is a validator with stake 1 whose id is its key.

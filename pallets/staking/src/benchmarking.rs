@@ -5,11 +5,12 @@
 
 use super::*;
 use crate::pallet::{Pallet as Staking, Validators};
-use bttc_primitives::staking::signer_address;
+use bttc_primitives::staking::{key_ownership_message, signer_address};
 use frame_benchmarking::v2::*;
 use frame_support::pallet_prelude::Get;
 use frame_system::RawOrigin;
 use sp_core::{crypto::KeyTypeId, ecdsa};
+use sp_runtime::RuntimeAppPublic;
 
 /// Key type of the benchmark's signer key.
 const BENCH_KEY: KeyTypeId = KeyTypeId(*b"bstk");
@@ -50,13 +51,25 @@ mod benchmarks {
 			uncompressed(&public)?,
 			Some(keys::<T>(0)?),
 		);
-		let new = keys::<T>(1)?;
+		// New keys held in the keystore, so they can prove possession.
+		let new = SessionKeys {
+			aura: T::AuraId::generate_pair(None),
+			grandpa: T::FinalityId::generate_pair(None),
+			attestation: T::AttestationId::generate_pair(None),
+		};
 		let binding_nonce = Validators::<T>::get(id).map(|r| r.binding_nonce).unwrap_or_default();
 		let digest = Staking::<T>::binding_digest(id, binding_nonce, &new);
 		let signature = sp_io::crypto::ecdsa_sign_prehashed(BENCH_KEY, &public, &digest)
 			.ok_or(BenchmarkError::Stop("no keystore to sign with"))?;
+		let message = key_ownership_message(&digest);
+		let missing = BenchmarkError::Stop("a session key cannot sign");
+		let proofs = KeyOwnershipProofs {
+			aura: new.aura.sign(&message).ok_or(missing.clone())?,
+			grandpa: new.grandpa.sign(&message).ok_or(missing.clone())?,
+			attestation: new.attestation.sign(&message).ok_or(missing)?,
+		};
 		#[extrinsic_call]
-		_(RawOrigin::None, id, new.clone(), signature.0);
+		_(RawOrigin::None, id, new.clone(), signature.0, proofs);
 		assert_eq!(Validators::<T>::get(id).and_then(|r| r.keys), Some(new));
 		Ok(())
 	}

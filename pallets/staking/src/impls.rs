@@ -5,8 +5,8 @@
 use crate::{
 	pallet::*,
 	types::{
-		BindError, GenesisValidatorOf, RefusalReason, SessionKeysOf, ValidatorRecord,
-		ValidatorRecordOf,
+		BindError, GenesisValidatorOf, KeyOwnershipProofsOf, RefusalReason, SessionKeysOf,
+		ValidatorRecord, ValidatorRecordOf,
 	},
 	weights::WeightInfo,
 	LOG_TARGET,
@@ -15,9 +15,10 @@ use alloc::vec::Vec;
 use bttc_primitives::{
 	span::{Stake, ValidatorIndex},
 	staking::{
-		session_keys_binding_digest, signer_address, RootValidatorId, StakeNonce, StakingEvent,
-		TokenAmount,
+		key_ownership_message, session_keys_binding_digest, signer_address, RootValidatorId,
+		StakeNonce, StakingEvent, TokenAmount,
 	},
+	traits::{OnAttested, ValidatorSetProvider, ValidatorStakes},
 	RootChainId,
 };
 use codec::Encode;
@@ -26,9 +27,11 @@ use frame_support::{
 	pallet_prelude::{Get, Weight},
 };
 use frame_system::pallet_prelude::BlockNumberFor;
-use pallet_bttc_bridge::{OnAttested, ValidatorStakes};
-use pallet_bttc_span::ValidatorSetProvider;
-use sp_runtime::traits::Zero;
+use sp_runtime::{traits::Zero, RuntimeAppPublic};
+
+/// Most deferred `Staked` events applied per block (each frees nothing, so a block's budget is
+/// small; the rest follow in the next blocks).
+pub const MAX_DEFERRED_PER_BLOCK: u32 = 4;
 
 impl<T: Config> Pallet<T> {
 	// ----- Queries ------------------------------------------------------------------------------
@@ -92,12 +95,14 @@ impl<T: Config> Pallet<T> {
 
 	/// Every check of a binding, shared by `validate_unsigned` and the dispatchable: the
 	/// validator exists, `signature` (`r ‖ s ‖ v`, `v` ∈ {0, 1, 27, 28}) recovers to its signer
-	/// key over [`Self::binding_digest`] with its current binding nonce, and no key is bound to
-	/// another validator. Returns the validator's record.
+	/// key over [`Self::binding_digest`] with its current binding nonce, each session key
+	/// signed [`key_ownership_message`] of that digest, and no key is bound to another
+	/// validator. Returns the validator's record.
 	pub fn check_binding(
 		validator_id: RootValidatorId,
 		keys: &SessionKeysOf<T>,
 		signature: &[u8; 65],
+		proofs: &KeyOwnershipProofsOf<T>,
 	) -> Result<ValidatorRecordOf<T>, BindError> {
 		let record = Validators::<T>::get(validator_id).ok_or(BindError::UnknownValidator)?;
 		let mut rsv = *signature;
@@ -111,6 +116,13 @@ impl<T: Config> Pallet<T> {
 			.map_err(|_| BindError::BadSignature)?;
 		if recovered != record.signer_pubkey {
 			return Err(BindError::BadSignature);
+		}
+		let ownership = key_ownership_message(&digest);
+		if !keys.aura.verify(&ownership, &proofs.aura)
+			|| !keys.grandpa.verify(&ownership, &proofs.grandpa)
+			|| !keys.attestation.verify(&ownership, &proofs.attestation)
+		{
+			return Err(BindError::KeyOwnershipUnproven);
 		}
 		let other = |owner: Option<RootValidatorId>| owner.is_some_and(|id| id != validator_id);
 		if other(ValidatorByAura::<T>::get(&keys.aura))
@@ -184,7 +196,8 @@ impl<T: Config> Pallet<T> {
 		let record = Validators::<T>::get(validator_id);
 		let current = record.as_ref().map_or(0, |r| r.nonce);
 		let is_staked = matches!(event, StakingEvent::Staked { .. });
-		if nonce <= current || (is_staked && record.is_some()) {
+		let deferred = is_staked && DeferredStaked::<T>::contains_key(validator_id);
+		if nonce <= current || (is_staked && record.is_some()) || deferred {
 			Self::deposit_event(Event::StaleEventIgnored { validator_id, nonce });
 			return 0;
 		}
@@ -268,38 +281,23 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Applies `event`, whose nonce is the next one of validator `validator_id` (`record` is
-	/// its record, `None` only for `Staked`). Returns the number of queued entries dropped.
+	/// its record, `None` only for `Staked`). Returns the number of queued or deferred entries
+	/// handled, for the weight.
 	fn apply(
 		validator_id: RootValidatorId,
 		record: Option<ValidatorRecordOf<T>>,
 		event: StakingEvent,
 	) -> u32 {
 		let Some(mut record) = record else {
-			return match event {
-				StakingEvent::Staked {
-					signer,
-					nonce,
-					activation_epoch,
-					amount,
-					signer_pubkey,
-					..
-				} => Self::apply_staked(
+			if !matches!(event, StakingEvent::Staked { .. }) {
+				defensive!("staking: applying a non-Staked event to an unknown validator");
+				Self::deposit_event(Event::StaleEventIgnored {
 					validator_id,
-					signer,
-					nonce,
-					activation_epoch,
-					amount,
-					signer_pubkey,
-				),
-				other => {
-					defensive!("staking: applying a non-Staked event to an unknown validator");
-					Self::deposit_event(Event::StaleEventIgnored {
-						validator_id,
-						nonce: other.nonce(),
-					});
-					0
-				}
-			};
+					nonce: event.nonce(),
+				});
+				return 0;
+			}
+			return Self::apply_staked(event);
 		};
 		let before = record.active_power();
 		match event {
@@ -336,12 +334,17 @@ impl<T: Config> Pallet<T> {
 				}
 				Validators::<T>::insert(validator_id, record);
 				match refusal {
-					None => Self::deposit_event(Event::SignerChanged {
-						validator_id,
-						nonce,
-						old_signer,
-						new_signer,
-					}),
+					None => {
+						Self::deposit_event(Event::SignerChanged {
+							validator_id,
+							nonce,
+							old_signer,
+							new_signer,
+						});
+						// The old signer is free: a `Staked` waiting for it may apply now.
+						Self::note_slot_freed();
+						0
+					}
 					Some(reason) => {
 						log::warn!(
 							target: LOG_TARGET,
@@ -351,12 +354,15 @@ impl<T: Config> Pallet<T> {
 							validator_id,
 							nonce,
 							reason,
-						})
+						});
+						0
 					}
 				}
-				0
 			}
 			StakingEvent::UnstakeInit { nonce, deactivation_epoch, .. } => {
+				if !record.is_unstaking() {
+					Self::decrement_live();
+				}
 				record.nonce = nonce;
 				record.deactivation_epoch = Some(deactivation_epoch);
 				Self::adjust_total(before, record.active_power());
@@ -366,10 +372,15 @@ impl<T: Config> Pallet<T> {
 					nonce,
 					deactivation_epoch,
 				});
+				// A live slot is free: a `Staked` waiting for one may apply now.
+				Self::note_slot_freed();
 				0
 			}
 			StakingEvent::Unstaked { nonce, .. } => {
 				Self::adjust_total(before, 0);
+				if !record.is_unstaking() {
+					Self::decrement_live();
+				}
 				if ValidatorBySigner::<T>::get(record.signer) == Some(validator_id) {
 					ValidatorBySigner::<T>::remove(record.signer);
 				}
@@ -379,36 +390,75 @@ impl<T: Config> Pallet<T> {
 				Validators::<T>::remove(validator_id);
 				let dropped = Self::clear_queue(validator_id);
 				Self::deposit_event(Event::ValidatorRemoved { validator_id, nonce });
+				// Its record and signer are free.
+				Self::note_slot_freed();
 				dropped
 			}
 		}
 	}
 
-	/// Adds a validator for `Staked`, or refuses it. Returns the number of queued entries
-	/// dropped.
-	fn apply_staked(
-		validator_id: RootValidatorId,
+	fn decrement_live() {
+		LiveCount::<T>::mutate(|live| {
+			if live.is_zero() {
+				defensive!("staking: live count underflow");
+			}
+			*live = live.saturating_sub(1);
+		});
+	}
+
+	/// Why `Staked` with `signer` and `signer_pubkey` cannot apply now, if it cannot:
+	/// `SignerMismatch` for good, `SignerInUse` or `TooManyValidators` until a validator
+	/// leaves or changes signer.
+	fn staked_refusal(
 		signer: sp_core::H160,
-		nonce: StakeNonce,
-		activation_epoch: u64,
-		amount: TokenAmount,
-		signer_pubkey: bttc_primitives::staking::SignerPubkey,
-	) -> u32 {
-		let refusal = if signer_address(&signer_pubkey) != signer {
+		signer_pubkey: &bttc_primitives::staking::SignerPubkey,
+	) -> Option<RefusalReason> {
+		if signer_address(signer_pubkey) != signer {
 			Some(RefusalReason::SignerMismatch)
 		} else if ValidatorBySigner::<T>::contains_key(signer) {
 			Some(RefusalReason::SignerInUse)
-		} else if Validators::<T>::count() >= T::MaxValidators::get() {
+		} else if LiveCount::<T>::get() >= T::MaxValidators::get()
+			|| Validators::<T>::count() >= T::MaxValidators::get().saturating_mul(2)
+		{
 			Some(RefusalReason::TooManyValidators)
 		} else {
 			None
+		}
+	}
+
+	/// Adds a validator for `Staked` (a `Staked` event), defers it while its signer or a slot
+	/// is taken, or refuses it for good. Returns the number of queued entries dropped.
+	fn apply_staked(event: StakingEvent) -> u32 {
+		let StakingEvent::Staked {
+			validator_id,
+			signer,
+			nonce,
+			activation_epoch,
+			amount,
+			signer_pubkey,
+		} = event
+		else {
+			return 0;
 		};
-		if let Some(reason) = refusal {
-			log::warn!(target: LOG_TARGET, "Staked of validator {validator_id} refused: {reason:?}");
-			// Its later events can never apply.
-			let dropped = Self::clear_queue(validator_id);
-			Self::deposit_event(Event::StakedRefused { validator_id, reason });
-			return dropped;
+		match Self::staked_refusal(signer, &signer_pubkey) {
+			None => {}
+			Some(reason @ RefusalReason::SignerMismatch) => {
+				return Self::refuse_staked(validator_id, reason)
+			}
+			Some(reason) => {
+				if DeferredStaked::<T>::count() >= T::MaxValidators::get() {
+					// Only if more than `MaxValidators` stakes wait at once, which the root
+					// chain's validator threshold (at most `MaxValidators`) rules out.
+					return Self::refuse_staked(validator_id, RefusalReason::TooManyValidators);
+				}
+				log::info!(
+					target: LOG_TARGET,
+					"Staked of validator {validator_id} deferred: {reason:?}"
+				);
+				DeferredStaked::<T>::insert(validator_id, event);
+				Self::deposit_event(Event::StakedDeferred { validator_id, reason });
+				return 0;
+			}
 		}
 		let record = ValidatorRecord {
 			signer,
@@ -423,6 +473,7 @@ impl<T: Config> Pallet<T> {
 		};
 		ValidatorBySigner::<T>::insert(signer, validator_id);
 		Validators::<T>::insert(validator_id, record);
+		LiveCount::<T>::mutate(|live| *live = live.saturating_add(1));
 		Self::deposit_event(Event::ValidatorStaked {
 			validator_id,
 			signer,
@@ -430,6 +481,64 @@ impl<T: Config> Pallet<T> {
 			activation_epoch,
 		});
 		0
+	}
+
+	/// Refuses `Staked` of `validator_id` for good: its queued events can never apply.
+	fn refuse_staked(validator_id: RootValidatorId, reason: RefusalReason) -> u32 {
+		log::warn!(target: LOG_TARGET, "Staked of validator {validator_id} refused: {reason:?}");
+		let dropped = Self::clear_queue(validator_id);
+		Self::deposit_event(Event::StakedRefused { validator_id, reason });
+		dropped
+	}
+
+	/// A validator left or changed signer: deferred `Staked` events are retried from the next
+	/// block's `on_initialize`.
+	fn note_slot_freed() {
+		if DeferredStaked::<T>::count() > 0 {
+			RetryDeferred::<T>::put(true);
+		}
+	}
+
+	/// In `on_initialize`, when a slot was freed: applies up to `MAX_DEFERRED_PER_BLOCK`
+	/// deferred `Staked` events that can apply now, lowest id first, each followed by its
+	/// queued events; the rest wait for the next block. Returns the weight used.
+	pub(crate) fn retry_deferred() -> Weight {
+		if !RetryDeferred::<T>::get() {
+			return T::DbWeight::get().reads(1);
+		}
+		let mut waiting: Vec<(RootValidatorId, StakingEvent)> =
+			DeferredStaked::<T>::iter().take(T::MaxValidators::get() as usize).collect();
+		waiting.sort_by_key(|(id, _)| *id);
+		let scanned = u32::try_from(waiting.len()).unwrap_or(u32::MAX);
+		let mut applied: u32 = 0;
+		let mut drained: u32 = 0;
+		for (validator_id, event) in waiting {
+			if applied >= MAX_DEFERRED_PER_BLOCK {
+				break;
+			}
+			let StakingEvent::Staked { signer, signer_pubkey, .. } = &event else {
+				defensive!("staking: a deferred event that is not Staked");
+				DeferredStaked::<T>::remove(validator_id);
+				continue;
+			};
+			if Self::staked_refusal(*signer, signer_pubkey).is_some() {
+				continue;
+			}
+			DeferredStaked::<T>::remove(validator_id);
+			applied = applied.saturating_add(1);
+			drained = drained.saturating_add(Self::apply_staked(event));
+			drained = drained.saturating_add(Self::drain(validator_id));
+		}
+		// More may apply next block if the budget ran out; otherwise wait for the next freed
+		// slot (a drained `UnstakeInit` sets the flag again).
+		if applied < MAX_DEFERRED_PER_BLOCK {
+			RetryDeferred::<T>::kill();
+		}
+		T::WeightInfo::on_attested(drained.min(Self::max_handled()))
+			.saturating_mul(u64::from(applied.max(1)))
+			.saturating_add(
+				T::DbWeight::get().reads_writes(u64::from(scanned).saturating_add(1), 1),
+			)
 	}
 
 	// ----- Genesis ---------------------------------------------------------------------------------
@@ -477,6 +586,7 @@ impl<T: Config> Pallet<T> {
 			ValidatorByAttestation::<T>::insert(&v.keys.attestation, id);
 			Self::adjust_total(0, record.active_power());
 			Validators::<T>::insert(id, record);
+			LiveCount::<T>::mutate(|live| *live = live.saturating_add(1));
 		}
 		Ok(())
 	}
@@ -524,6 +634,7 @@ impl<T: Config> Pallet<T> {
 		};
 		ValidatorBySigner::<T>::insert(signer, id);
 		Validators::<T>::insert(id, record.clone());
+		LiveCount::<T>::mutate(|live| *live = live.saturating_add(1));
 		if let Some(keys) = keys {
 			Self::do_bind(id, record, keys);
 		}
@@ -539,7 +650,9 @@ impl<T: Config> Pallet<T> {
 		let _ = ValidatorByAttestation::<T>::clear(u32::MAX, None);
 		let _ = QueuedEvents::<T>::clear(u32::MAX, None);
 		let _ = QueuedCount::<T>::clear(u32::MAX, None);
+		let _ = DeferredStaked::<T>::clear(u32::MAX, None);
 		TotalActivePower::<T>::kill();
+		LiveCount::<T>::kill();
 	}
 
 	// ----- Invariants ----------------------------------------------------------------------------
@@ -557,8 +670,16 @@ impl<T: Config> Pallet<T> {
 
 		let mut total: TokenAmount = 0;
 		let mut records: u32 = 0;
+		let mut live: u32 = 0;
 		for (id, record) in Validators::<T>::iter() {
 			records = records.saturating_add(1);
+			if !record.is_unstaking() {
+				live = live.saturating_add(1);
+			}
+			ensure!(
+				!DeferredStaked::<T>::contains_key(id),
+				"a deferred Staked of a known validator"
+			);
 			total = total.checked_add(record.active_power()).ok_or("active power overflows")?;
 			ensure!(
 				record.signer == signer_address(&record.signer_pubkey),
@@ -585,7 +706,22 @@ impl<T: Config> Pallet<T> {
 		}
 		ensure!(total == TotalActivePower::<T>::get(), "TotalActivePower differs from the sum");
 		ensure!(records == Validators::<T>::count(), "validator counter differs from the map");
-		ensure!(records <= T::MaxValidators::get(), "more validators than MaxValidators");
+		ensure!(live == LiveCount::<T>::get(), "LiveCount differs from the live validators");
+		ensure!(live <= T::MaxValidators::get(), "more live validators than MaxValidators");
+		ensure!(
+			records <= T::MaxValidators::get().saturating_mul(2),
+			"more records than 2 · MaxValidators"
+		);
+		let mut deferred: u32 = 0;
+		for (id, event) in DeferredStaked::<T>::iter() {
+			deferred = deferred.saturating_add(1);
+			ensure!(
+				matches!(event, StakingEvent::Staked { .. }) && event.validator_id() == id,
+				"a deferred event that is not its validator's Staked"
+			);
+		}
+		ensure!(deferred == DeferredStaked::<T>::count(), "deferred counter differs from the map");
+		ensure!(deferred <= T::MaxValidators::get(), "more deferred Staked than MaxValidators");
 
 		for (signer, id) in ValidatorBySigner::<T>::iter() {
 			let record = Validators::<T>::get(id).ok_or("signer index points to no validator")?;
@@ -628,6 +764,13 @@ impl<T: Config> Pallet<T> {
 	}
 }
 
+impl<T: Config> Pallet<T> {
+	/// Most queued entries one application handles: the validator's own queue.
+	fn max_handled() -> u32 {
+		T::MaxQueuedPerValidator::get()
+	}
+}
+
 impl<T: Config> OnAttested<StakingEvent> for Pallet<T> {
 	fn on_attested(chain: RootChainId, event: StakingEvent) -> Weight {
 		if chain != T::StakeChain::get() {
@@ -638,13 +781,13 @@ impl<T: Config> OnAttested<StakingEvent> for Pallet<T> {
 			});
 			return T::WeightInfo::on_attested(0);
 		}
-		let removed = Self::process(event);
-		T::WeightInfo::on_attested(removed.min(T::MaxQueuedPerValidator::get()))
+		let handled = Self::process(event);
+		T::WeightInfo::on_attested(handled.min(Self::max_handled()))
 	}
 
 	/// One event applied and up to `MaxQueuedPerValidator` queued events drained or dropped.
 	fn max_weight() -> Weight {
-		T::WeightInfo::on_attested(T::MaxQueuedPerValidator::get())
+		T::WeightInfo::on_attested(Self::max_handled())
 	}
 }
 
@@ -686,6 +829,10 @@ impl<T: Config> ValidatorStakes<T::AttestationId> for Pallet<T> {
 			return None;
 		}
 		Some((ValidatorIndex::try_from(id).ok()?, record.power))
+	}
+
+	fn stake_of_index(index: ValidatorIndex) -> Stake {
+		Validators::<T>::get(RootValidatorId::from(index)).map_or(0, |r| r.active_power())
 	}
 
 	fn total_stake() -> Stake {

@@ -2,8 +2,8 @@
 //!
 //! The sidechain's validator set, mirrored from the `StakeManager` contract on the stake chain
 //! ([`Config::StakeChain`], TRON for BTTC). Validators' nodes report `StakeManager` events
-//! through the bridge pallet; once 2/3 + 1 of stake attested an event, the bridge hands it to
-//! this pallet ([`OnAttested`]), which applies it.
+//! to the attestation pallet; once 2/3 + 1 of stake attested an event, it is handed to this
+//! pallet ([`OnAttested`]), which applies it.
 //!
 //! ## Validators
 //!
@@ -16,7 +16,7 @@
 //!
 //! A validator is **active** when it is not unstaking, not jailed, has bound its session keys
 //! and has power > 0. [`TotalActivePower`] is the sum of the active validators' power; it is
-//! the total stake of the bridge's threshold ([`ValidatorStakes`]) and the span pallet draws
+//! the total stake of the attestation threshold ([`ValidatorStakes`]) and the span pallet draws
 //! producers from the active validators ([`ValidatorSetProvider`]).
 //!
 //! ## Applying events in nonce order
@@ -38,9 +38,13 @@
 //!
 //! Events of any other root chain are ignored ([`Event::ForeignChainEventIgnored`]).
 //!
-//! Effects: `Staked` adds a validator (refused, [`Event::StakedRefused`], if its signer address
-//! does not match its key, is already used, or `MaxValidators` validators exist; its queued
-//! events are then dropped); `Restaked` and `StakeUpdate` set its power; `SignerChange` sets
+//! Effects: `Staked` adds a validator. It is refused ([`Event::StakedRefused`], its queued
+//! events dropped) only if its signer address does not match its key. If the signer is still
+//! held by another validator, or `MaxValidators` live (not unstaking) validators exist, or
+//! `2 · MaxValidators` records, the event waits in [`DeferredStaked`]
+//! ([`Event::StakedDeferred`]) and is retried (from the next block's `on_initialize`, a few per
+//! block) whenever a validator starts unstaking, is removed or changes signer: the root chain frees those slots, and its events may reach the
+//! sidechain in another order than they happened. `Restaked` and `StakeUpdate` set its power; `SignerChange` sets
 //! the signer (refused, [`Event::SignerChangeRefused`], on a mismatching or used signer — the
 //! nonce still advances; bound session keys are kept); `UnstakeInit` starts unstaking (the
 //! validator leaves the active set); `Unstaked` removes the validator, its index entries and its
@@ -52,16 +56,20 @@
 //! carrying a recoverable secp256k1 signature (`r ‖ s ‖ v`, `v` ∈ {0, 1, 27, 28}) by its
 //! root-chain signer key over [`Pallet::binding_digest`] =
 //! [`session_keys_binding_digest`](bttc_primitives::staking::session_keys_binding_digest)`(
-//! genesis hash, StakeChain, validator id, binding_nonce, SCALE(keys))`. The binding nonce
-//! grows by one per binding, so an old signature cannot be replayed. A key bound to another
-//! validator is refused; the validator's previous keys are released.
+//! genesis hash, StakeChain, validator id, binding_nonce, SCALE(keys))`, and a proof of
+//! possession of each session key: its signature over
+//! [`key_ownership_message`](bttc_primitives::staking::key_ownership_message)`(digest)`, so
+//! nobody can bind (and be credited with) keys it does not hold. The binding nonce grows by
+//! one per binding, so an old signature cannot be replayed. A key bound to another validator
+//! is refused; the validator's previous keys are released.
 //!
 //! ## Bounds
 //!
-//! At most [`Config::MaxValidators`] validators, one entry per validator in each index, at most
-//! `MaxQueuedPerValidator` queued events per validator id. Queues exist only for ids of real
-//! `StakeManager` events attested by 2/3 + 1 of stake, so nobody can create them without
-//! staking on the root chain.
+//! At most [`Config::MaxValidators`] live validators and `2 · MaxValidators` records (live
+//! or unstaking), one entry per validator in each index, at most `MaxQueuedPerValidator`
+//! queued events per validator id, at most `MaxValidators` deferred `Staked` events. Queues
+//! exist only for ids of real `StakeManager` events attested by 2/3 + 1 of stake, so nobody
+//! can create them without staking on the root chain.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
@@ -82,11 +90,10 @@ pub mod weights;
 pub use bttc_primitives::staking::{
 	RootValidatorId, SignerPubkey, StakeNonce, StakingEvent, TokenAmount,
 };
-pub use pallet_bttc_bridge::{OnAttested, ValidatorStakes};
-pub use pallet_bttc_span::ValidatorSetProvider;
+pub use bttc_primitives::traits::{OnAttested, ValidatorSetProvider, ValidatorStakes};
 pub use types::{
-	BindError, GenesisValidator, GenesisValidatorOf, RefusalReason, SessionKeys, SessionKeysOf,
-	ValidatorRecord, ValidatorRecordOf,
+	BindError, GenesisValidator, GenesisValidatorOf, KeyOwnershipProofs, KeyOwnershipProofsOf,
+	RefusalReason, SessionKeys, SessionKeysOf, ValidatorRecord, ValidatorRecordOf,
 };
 pub use weights::WeightInfo;
 
@@ -103,23 +110,44 @@ pub mod pallet {
 	use frame_support::pallet_prelude::*;
 	use frame_system::pallet_prelude::*;
 	use sp_core::H160;
-	use sp_runtime::transaction_validity::ValidTransactionBuilder;
+	use sp_runtime::{transaction_validity::ValidTransactionBuilder, RuntimeAppPublic};
+
+	/// The in-code storage version.
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
 
 	#[pallet::pallet]
+	#[pallet::storage_version(STORAGE_VERSION)]
 	pub struct Pallet<T>(_);
 
 	#[pallet::config]
 	pub trait Config: frame_system::Config<RuntimeEvent: From<Event<Self>>> {
 		/// Block-authoring key (Aura's `AuthorityId` in the runtime).
-		type AuraId: Parameter + Member + MaxEncodedLen + Ord + MaybeSerializeDeserialize;
+		type AuraId: Parameter
+			+ Member
+			+ MaxEncodedLen
+			+ Ord
+			+ MaybeSerializeDeserialize
+			+ RuntimeAppPublic<Signature: Parameter>;
 		/// Finality key (GRANDPA's `AuthorityId` in the runtime).
-		type FinalityId: Parameter + Member + MaxEncodedLen + Ord + MaybeSerializeDeserialize;
-		/// Attestation key of the bridge's reports (`pallet_bttc_bridge::crypto::AuthorityId`).
-		type AttestationId: Parameter + Member + MaxEncodedLen + Ord + MaybeSerializeDeserialize;
+		type FinalityId: Parameter
+			+ Member
+			+ MaxEncodedLen
+			+ Ord
+			+ MaybeSerializeDeserialize
+			+ RuntimeAppPublic<Signature: Parameter>;
+		/// Attestation key of the validator's reports
+		/// (`bttc_primitives::attestation::crypto::AuthorityId`).
+		type AttestationId: Parameter
+			+ Member
+			+ MaxEncodedLen
+			+ Ord
+			+ MaybeSerializeDeserialize
+			+ RuntimeAppPublic<Signature: Parameter>;
 		/// The root chain whose `StakeManager` is mirrored; events of other chains are ignored.
 		#[pallet::constant]
 		type StakeChain: Get<RootChainId>;
-		/// Most validators known at once (active or not).
+		/// Most live validators (staked, not unstaking); records of unstaking validators are
+		/// kept up to `2 · MaxValidators` in all.
 		#[pallet::constant]
 		type MaxValidators: Get<u32>;
 		/// Most out-of-order events waiting per validator id.
@@ -178,6 +206,22 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type TotalActivePower<T> = StorageValue<_, TokenAmount, ValueQuery>;
 
+	/// Number of live validators: records that are not unstaking.
+	#[pallet::storage]
+	pub type LiveCount<T> = StorageValue<_, u32, ValueQuery>;
+
+	/// `Staked` events that cannot apply yet (the signer still held by another validator, or
+	/// the set full), by validator id; retried whenever a validator starts unstaking, is
+	/// removed or changes signer.
+	#[pallet::storage]
+	pub type DeferredStaked<T> =
+		CountedStorageMap<_, Twox64Concat, RootValidatorId, StakingEvent, OptionQuery>;
+
+	/// Set when a validator left or changed signer while `Staked` events were deferred: the
+	/// next blocks' `on_initialize` retries them.
+	#[pallet::storage]
+	pub type RetryDeferred<T> = StorageValue<_, bool, ValueQuery>;
+
 	#[pallet::genesis_config]
 	#[derive(frame_support::DefaultNoBound)]
 	pub struct GenesisConfig<T: Config> {
@@ -206,6 +250,9 @@ pub mod pallet {
 		},
 		/// `Staked` was not applied: no validator was added, its queued events were dropped.
 		StakedRefused { validator_id: RootValidatorId, reason: RefusalReason },
+		/// `Staked` cannot apply yet (`reason`); it waits in `DeferredStaked` and is retried
+		/// whenever a validator leaves or changes signer.
+		StakedDeferred { validator_id: RootValidatorId, reason: RefusalReason },
 		/// `Restaked` or `StakeUpdate`: the validator's power is now `power`.
 		PowerChanged { validator_id: RootValidatorId, nonce: StakeNonce, power: TokenAmount },
 		/// `SignerChange`: the validator's signer is now `new_signer`.
@@ -264,6 +311,9 @@ pub mod pallet {
 		/// One of the keys (Aura, GRANDPA or attestation) is bound to another validator: use
 		/// fresh keys, or have the other validator bind other keys first.
 		KeysInUse,
+		/// A key-ownership proof does not verify: each session key must sign
+		/// `key_ownership_message(binding_digest)` of this binding.
+		KeyOwnershipUnproven,
 	}
 
 	impl<T> From<BindError> for Error<T> {
@@ -272,12 +322,17 @@ pub mod pallet {
 				BindError::UnknownValidator => Error::UnknownValidator,
 				BindError::BadSignature => Error::BadSignature,
 				BindError::KeysInUse => Error::KeysInUse,
+				BindError::KeyOwnershipUnproven => Error::KeyOwnershipUnproven,
 			}
 		}
 	}
 
 	#[pallet::hooks]
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		fn on_initialize(_n: BlockNumberFor<T>) -> Weight {
+			Self::retry_deferred()
+		}
+
 		#[cfg(feature = "try-runtime")]
 		fn try_state(_n: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
 			Self::do_try_state()
@@ -288,7 +343,10 @@ pub mod pallet {
 	impl<T: Config> Pallet<T> {
 		/// Binds `keys` to validator `validator_id`, authorised by `signature` of its
 		/// root-chain signer key over [`Pallet::binding_digest`] with its current binding
-		/// nonce. Unsigned; fee-free. Replaces the validator's previous keys.
+		/// nonce, and proven held by `proofs` (each key's signature over
+		/// `key_ownership_message(digest)`). Unsigned; fee-free: only the validator's signer
+		/// key can authorise it, once per binding nonce. Replaces the validator's previous
+		/// keys.
 		#[pallet::call_index(0)]
 		#[pallet::weight(T::WeightInfo::bind_session_keys())]
 		pub fn bind_session_keys(
@@ -296,10 +354,11 @@ pub mod pallet {
 			validator_id: RootValidatorId,
 			keys: SessionKeysOf<T>,
 			signature: [u8; 65],
+			proofs: KeyOwnershipProofsOf<T>,
 		) -> DispatchResult {
 			ensure_none(origin)?;
-			let record =
-				Self::check_binding(validator_id, &keys, &signature).map_err(Error::<T>::from)?;
+			let record = Self::check_binding(validator_id, &keys, &signature, &proofs)
+				.map_err(Error::<T>::from)?;
 			Self::do_bind(validator_id, record, keys);
 			Ok(())
 		}
@@ -313,14 +372,15 @@ pub mod pallet {
 		type Call = Call<T>;
 
 		fn validate_unsigned(_source: TransactionSource, call: &Self::Call) -> TransactionValidity {
-			let Call::bind_session_keys { validator_id, keys, signature } = call else {
+			let Call::bind_session_keys { validator_id, keys, signature, proofs } = call else {
 				return InvalidTransaction::Call.into();
 			};
-			let record =
-				Self::check_binding(*validator_id, keys, signature).map_err(|e| match e {
+			let record = Self::check_binding(*validator_id, keys, signature, proofs).map_err(
+				|e| match e {
 					BindError::BadSignature => InvalidTransaction::BadProof,
 					other => InvalidTransaction::Custom(other.code()),
-				})?;
+				},
+			)?;
 			ValidTransactionBuilder::default()
 				.priority(T::UnsignedPriority::get())
 				.and_provides((b"bttc-bind", *validator_id, record.binding_nonce))

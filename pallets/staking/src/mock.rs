@@ -1,5 +1,5 @@
-//! Test runtime: System + Staking, real secp256k1 signer keys, numeric session keys of three
-//! distinct types.
+//! Test runtime: System + Staking, real secp256k1 signer keys, numeric session keys
+//! (`UintAuthorityId`: aura `100 + n`, grandpa `200 + n`, attestation `300 + n`).
 
 #![allow(clippy::unwrap_used)]
 
@@ -39,8 +39,8 @@ pub const MAX_QUEUED: u32 = 3;
 
 impl pallet_staking::Config for Test {
 	type AuraId = UintAuthorityId;
-	type FinalityId = u64;
-	type AttestationId = u32;
+	type FinalityId = UintAuthorityId;
+	type AttestationId = UintAuthorityId;
 	type StakeChain = StakeChain;
 	type MaxValidators = ConstU32<MAX_VALIDATORS>;
 	type MaxQueuedPerValidator = ConstU32<MAX_QUEUED>;
@@ -70,8 +70,8 @@ pub fn address(i: u8) -> H160 {
 pub fn keys(n: u64) -> SessionKeysOf<Test> {
 	crate::SessionKeys {
 		aura: UintAuthorityId(100 + n),
-		grandpa: 200 + n,
-		attestation: 300 + n as u32,
+		grandpa: UintAuthorityId(200 + n),
+		attestation: UintAuthorityId(300 + n),
 	}
 }
 

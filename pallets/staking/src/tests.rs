@@ -4,13 +4,14 @@
 #![allow(clippy::unwrap_used, deprecated)]
 
 use crate::{
-	mock::*, Call, Error, Event, QueuedCount, QueuedEvents, RefusalReason, SessionKeysOf,
-	TotalActivePower, ValidatorByAttestation, ValidatorByAura, ValidatorByFinality,
-	ValidatorBySigner, Validators,
+	mock::*, Call, DeferredStaked, Error, Event, KeyOwnershipProofsOf, LiveCount, QueuedCount,
+	QueuedEvents, RefusalReason, RetryDeferred, SessionKeysOf, TotalActivePower,
+	ValidatorByAttestation, ValidatorByAura, ValidatorByFinality, ValidatorBySigner, Validators,
 };
 use bttc_primitives::{
 	span::Stake,
-	staking::{session_keys_binding_digest, RootValidatorId, StakingEvent},
+	staking::{key_ownership_message, session_keys_binding_digest, RootValidatorId, StakingEvent},
+	traits::{OnAttested, ValidatorSetProvider, ValidatorStakes},
 	RootChainId,
 };
 use codec::Encode;
@@ -18,13 +19,14 @@ use frame_support::{
 	assert_noop, assert_ok,
 	dispatch::DispatchResult,
 	pallet_prelude::{InvalidTransaction, TransactionSource, TransactionValidityError},
+	traits::Hooks,
 	unsigned::ValidateUnsigned,
 	weights::Weight,
 };
-use pallet_bttc_bridge::{OnAttested, ValidatorStakes};
-use pallet_bttc_span::ValidatorSetProvider;
 use sp_runtime::{
-	testing::UintAuthorityId, transaction_validity::TransactionValidity, DispatchError,
+	testing::{TestSignature, UintAuthorityId},
+	transaction_validity::TransactionValidity,
+	DispatchError, RuntimeAppPublic,
 };
 
 // ----- Helpers --------------------------------------------------------------------------------
@@ -56,12 +58,25 @@ fn binding_signature(account: u8, id: RootValidatorId, keys: &SessionKeysOf<Test
 	signer(account).sign_prehashed(&Staking::binding_digest(id, nonce, keys)).0
 }
 
+/// Each session key's signature over the key-ownership message of binding `keys` to `id` at
+/// its current binding nonce.
+fn proofs(id: RootValidatorId, keys: &SessionKeysOf<Test>) -> KeyOwnershipProofsOf<Test> {
+	let nonce = Staking::validator(id).map_or(0, |r| r.binding_nonce);
+	let message = key_ownership_message(&Staking::binding_digest(id, nonce, keys));
+	crate::KeyOwnershipProofs {
+		aura: keys.aura.sign(&message).unwrap(),
+		grandpa: keys.grandpa.sign(&message).unwrap(),
+		attestation: keys.attestation.sign(&message).unwrap(),
+	}
+}
+
 fn bind_with(
 	id: RootValidatorId,
 	keys: SessionKeysOf<Test>,
 	signature: [u8; 65],
 ) -> DispatchResult {
-	Staking::bind_session_keys(RuntimeOrigin::none(), id, keys, signature)
+	let proofs = proofs(id, &keys);
+	Staking::bind_session_keys(RuntimeOrigin::none(), id, keys, signature, proofs)
 }
 
 /// Binds `keys` to validator `id`, signed by account `account`.
@@ -75,9 +90,10 @@ fn validate(
 	keys: SessionKeysOf<Test>,
 	signature: [u8; 65],
 ) -> TransactionValidity {
+	let proofs = proofs(id, &keys);
 	Staking::validate_unsigned(
 		TransactionSource::External,
-		&Call::bind_session_keys { validator_id: id, keys, signature },
+		&Call::bind_session_keys { validator_id: id, keys, signature, proofs },
 	)
 }
 
@@ -346,8 +362,11 @@ fn unstake_init_removes_the_validator_from_the_active_set_and_the_total() {
 		assert_eq!(record.deactivation_epoch, Some(42));
 		assert_eq!(Staking::total_active_power(), 200);
 		assert_eq!(active_ids(), vec![2]);
-		assert_eq!(<Staking as ValidatorStakes<u32>>::stake_of(&301), None);
-		assert_eq!(<Staking as ValidatorStakes<u32>>::total_stake(), 200);
+		assert_eq!(
+			<Staking as ValidatorStakes<UintAuthorityId>>::stake_of(&UintAuthorityId(301)),
+			None
+		);
+		assert_eq!(<Staking as ValidatorStakes<UintAuthorityId>>::total_stake(), 200);
 		// Power changes while unstaking do not count.
 		attest(stake_update(1, 3, 1_000));
 		assert_eq!(Staking::total_active_power(), 200);
@@ -372,8 +391,8 @@ fn unstaked_removes_the_validator_its_indexes_and_its_queue() {
 		assert_eq!(Validators::<Test>::count(), 1);
 		assert_eq!(ValidatorBySigner::<Test>::get(address(1)), None);
 		assert_eq!(ValidatorByAura::<Test>::get(UintAuthorityId(101)), None);
-		assert_eq!(ValidatorByFinality::<Test>::get(201), None);
-		assert_eq!(ValidatorByAttestation::<Test>::get(301), None);
+		assert_eq!(ValidatorByFinality::<Test>::get(UintAuthorityId(201)), None);
+		assert_eq!(ValidatorByAttestation::<Test>::get(UintAuthorityId(301)), None);
 		assert_eq!(QueuedCount::<Test>::get(1), 0);
 		assert_eq!(QueuedEvents::<Test>::iter_prefix(1).count(), 0);
 		assert_eq!(Staking::total_active_power(), 200);
@@ -472,22 +491,56 @@ fn signer_change_to_a_used_or_mismatching_signer_is_refused_but_consumes_the_non
 	});
 }
 
+/// Starts the next block, running the pallet's `on_initialize` (deferred `Staked` retries).
+fn next_block() {
+	let next = System::block_number() + 1;
+	System::set_block_number(next);
+	Staking::on_initialize(next);
+	Staking::do_try_state().expect("try_state invariants hold after every block");
+}
+
 #[test]
-fn staked_with_a_signer_in_use_is_refused() {
+fn staked_with_a_signer_in_use_waits_until_the_signer_is_free() {
 	test(|| {
 		attest(staked(1, 1, 100));
-		attest(stake_update(2, 3, 5)); // queued for id 2
+		attest(stake_update(2, 2, 5)); // queued for id 2
 		let before = Staking::validator(1);
 		attest(staked(2, 1, 500));
 		assert_eq!(
 			last_event(),
-			Event::StakedRefused { validator_id: 2, reason: RefusalReason::SignerInUse }
+			Event::StakedDeferred { validator_id: 2, reason: RefusalReason::SignerInUse }
 		);
 		assert!(Staking::validator(2).is_none());
 		assert_eq!(Staking::validator(1), before);
-		assert_eq!(ValidatorBySigner::<Test>::get(address(1)), Some(1));
-		// Its queued events can never apply: dropped.
-		assert_eq!(QueuedCount::<Test>::get(2), 0);
+		assert_eq!(QueuedCount::<Test>::get(2), 1, "its queued events wait with it");
+		// A replay of the deferred event changes nothing.
+		attest(staked(2, 1, 500));
+		assert_eq!(DeferredStaked::<Test>::count(), 1);
+		// Validator 1 moves to another signer: in the next block, 2 is added with its queue.
+		attest(signer_change(1, 2, 3));
+		assert!(RetryDeferred::<Test>::get());
+		next_block();
+		assert_eq!(
+			Staking::validator(2).map(|r| (r.signer, r.nonce, r.power)),
+			Some((address(1), 2, 5))
+		);
+		assert_eq!(DeferredStaked::<Test>::count(), 0);
+		assert!(!RetryDeferred::<Test>::get());
+	});
+}
+
+#[test]
+fn staked_of_an_unstaked_validators_signer_applies_once_it_is_removed() {
+	test(|| {
+		attest(staked(1, 1, 100));
+		attest(StakingEvent::UnstakeInit { validator_id: 1, nonce: 2, deactivation_epoch: 3 });
+		attest(staked(2, 1, 100));
+		assert!(Staking::validator(2).is_none());
+		next_block();
+		assert!(Staking::validator(2).is_none(), "the signer is still held by validator 1");
+		attest(StakingEvent::Unstaked { validator_id: 1, nonce: 3 });
+		next_block();
+		assert_eq!(Staking::validator_of_signer(&address(1)), Some(2));
 	});
 }
 
@@ -509,7 +562,7 @@ fn staked_with_a_mismatching_signer_is_refused() {
 }
 
 #[test]
-fn staked_beyond_max_validators_is_refused() {
+fn staked_beyond_max_validators_waits_until_a_validator_starts_unstaking() {
 	test(|| {
 		for id in 1..=u64::from(MAX_VALIDATORS) {
 			attest(staked(id, id as u8, 100));
@@ -518,9 +571,46 @@ fn staked_beyond_max_validators_is_refused() {
 		attest(staked(id, id as u8, 100));
 		assert_eq!(
 			last_event(),
-			Event::StakedRefused { validator_id: id, reason: RefusalReason::TooManyValidators }
+			Event::StakedDeferred { validator_id: id, reason: RefusalReason::TooManyValidators }
 		);
-		assert_eq!(Validators::<Test>::count(), MAX_VALIDATORS);
+		assert_eq!(LiveCount::<Test>::get(), MAX_VALIDATORS);
+		next_block();
+		assert!(Staking::validator(id).is_none());
+		// Validator 1 starts unstaking (its record stays until it claims): a live slot is free.
+		attest(StakingEvent::UnstakeInit { validator_id: 1, nonce: 2, deactivation_epoch: 3 });
+		next_block();
+		assert!(Staking::validator(id).is_some(), "the deferred Staked was never retried");
+		assert_eq!(LiveCount::<Test>::get(), MAX_VALIDATORS);
+		assert_eq!(Validators::<Test>::count(), MAX_VALIDATORS + 1);
+	});
+}
+
+#[test]
+fn records_of_unstaking_validators_are_bounded_too() {
+	test(|| {
+		// 2 · MAX records: MAX unstaking and MAX live.
+		for id in 1..=u64::from(2 * MAX_VALIDATORS) {
+			attest(staked(id, id as u8, 100));
+			if id <= u64::from(MAX_VALIDATORS) {
+				attest(StakingEvent::UnstakeInit {
+					validator_id: id,
+					nonce: 2,
+					deactivation_epoch: 3,
+				});
+			}
+		}
+		assert_eq!(Validators::<Test>::count(), 2 * MAX_VALIDATORS);
+		let id = u64::from(2 * MAX_VALIDATORS) + 1;
+		attest(staked(id, 50, 100));
+		assert!(matches!(last_event(), Event::StakedDeferred { .. }));
+		// One live validator starts unstaking: still 2 · MAX records, still deferred.
+		attest(StakingEvent::UnstakeInit { validator_id: 5, nonce: 2, deactivation_epoch: 3 });
+		next_block();
+		assert!(Staking::validator(id).is_none());
+		// One unstaking validator is removed: applied.
+		attest(StakingEvent::Unstaked { validator_id: 1, nonce: 3 });
+		next_block();
+		assert!(Staking::validator(id).is_some());
 	});
 }
 
@@ -564,9 +654,9 @@ fn binding_keys_with_a_valid_signature_works() {
 		assert_eq!(record.keys, Some(keys(1)));
 		assert_eq!(record.binding_nonce, 1);
 		assert_eq!(Staking::validator_of_aura(&UintAuthorityId(101)), Some(1));
-		assert_eq!(ValidatorByFinality::<Test>::get(201), Some(1));
-		assert_eq!(ValidatorByAttestation::<Test>::get(301), Some(1));
-		assert_eq!(Staking::finality_key(1), Some(201));
+		assert_eq!(ValidatorByFinality::<Test>::get(UintAuthorityId(201)), Some(1));
+		assert_eq!(ValidatorByAttestation::<Test>::get(UintAuthorityId(301)), Some(1));
+		assert_eq!(Staking::finality_key(1), Some(UintAuthorityId(201)));
 		assert_eq!(Staking::total_active_power(), 100);
 		// Ethereum-style v (27/28) is accepted too.
 		let mut signature = binding_signature(1, 1, &keys(2));
@@ -582,8 +672,8 @@ fn rebinding_releases_the_old_keys() {
 		stake_and_bind(1, 1, 100);
 		assert_ok!(bind(1, 1, keys(5)));
 		assert_eq!(Staking::validator_of_aura(&UintAuthorityId(101)), None);
-		assert_eq!(ValidatorByFinality::<Test>::get(201), None);
-		assert_eq!(ValidatorByAttestation::<Test>::get(301), None);
+		assert_eq!(ValidatorByFinality::<Test>::get(UintAuthorityId(201)), None);
+		assert_eq!(ValidatorByAttestation::<Test>::get(UintAuthorityId(301)), None);
 		assert_eq!(Staking::validator_of_aura(&UintAuthorityId(105)), Some(1));
 		assert_eq!(Staking::total_active_power(), 100);
 		// Rebinding the same keys is allowed (and moves the nonce).
@@ -615,6 +705,47 @@ fn a_signature_by_another_key_is_refused() {
 		assert_noop!(bind_with(1, keys(1), [0; 65]), err(Error::BadSignature));
 		assert_noop!(bind(3, 1, keys(1)), err(Error::UnknownValidator));
 		assert_eq!(snapshot(), before);
+	});
+}
+
+#[test]
+fn binding_keys_without_proof_of_holding_them_is_refused() {
+	test(|| {
+		attest(staked(1, 1, 100));
+		let keys = keys(1);
+		let signature = binding_signature(1, 1, &keys);
+		let good = proofs(1, &keys);
+		let digest = Staking::binding_digest(1, 0, &keys);
+		let bind = |proofs: KeyOwnershipProofsOf<Test>| {
+			Staking::bind_session_keys(RuntimeOrigin::none(), 1, keys.clone(), signature, proofs)
+		};
+		let before = snapshot();
+		// Someone else's keys: a proof by another key, for each of the three.
+		let foreign = |n: u64| UintAuthorityId(n).sign(&key_ownership_message(&digest)).unwrap();
+		let refused = [
+			crate::KeyOwnershipProofs { aura: foreign(999), ..good.clone() },
+			crate::KeyOwnershipProofs { grandpa: foreign(999), ..good.clone() },
+			crate::KeyOwnershipProofs { attestation: foreign(999), ..good.clone() },
+			// Signed over the bare digest, without the key-ownership domain.
+			crate::KeyOwnershipProofs { aura: TestSignature(101, digest.to_vec()), ..good.clone() },
+		];
+		for proofs in refused {
+			assert_noop!(bind(proofs.clone()), err(Error::KeyOwnershipUnproven));
+			assert_eq!(
+				Staking::validate_unsigned(
+					TransactionSource::External,
+					&Call::bind_session_keys {
+						validator_id: 1,
+						keys: keys.clone(),
+						signature,
+						proofs
+					},
+				),
+				Err(InvalidTransaction::Custom(4).into())
+			);
+		}
+		assert_eq!(snapshot(), before);
+		assert_ok!(bind(good));
 	});
 }
 
@@ -657,7 +788,13 @@ fn binding_is_unsigned_only() {
 		attest(staked(1, 1, 100));
 		let signature = binding_signature(1, 1, &keys(1));
 		assert_noop!(
-			Staking::bind_session_keys(RuntimeOrigin::signed(1), 1, keys(1), signature),
+			Staking::bind_session_keys(
+				RuntimeOrigin::signed(1),
+				1,
+				keys(1),
+				signature,
+				proofs(1, &keys(1))
+			),
 			DispatchError::BadOrigin
 		);
 	});
@@ -685,7 +822,7 @@ fn validate_unsigned_accepts_and_refuses_the_same_cases() {
 			Err(InvalidTransaction::Custom(1).into())
 		);
 		// Keys of validator 1.
-		let clash = SessionKeysOf::<Test> { grandpa: 201, ..keys(2) };
+		let clash = SessionKeysOf::<Test> { grandpa: UintAuthorityId(201), ..keys(2) };
 		assert_eq!(
 			validate(2, clash.clone(), binding_signature(2, 2, &clash)),
 			Err(InvalidTransaction::Custom(3).into())
@@ -708,8 +845,8 @@ fn validator_set_and_stakes_list_active_validators_only() {
 		attest(staked(2, 2, 200)); // no keys
 		stake_and_bind(4, 4, 400);
 		attest(StakingEvent::UnstakeInit { validator_id: 4, nonce: 2, deactivation_epoch: 9 });
-		attest(staked(5, 5, 500));
-		assert_eq!(Validators::<Test>::count(), 4); // 5 was refused: set full
+		attest(staked(5, 5, 500)); // 4 is unstaking: 5 takes its live slot, without keys
+		assert_eq!(Validators::<Test>::count(), 5);
 
 		let set =
 			<Staking as ValidatorSetProvider<RootValidatorId, UintAuthorityId>>::active_validators(
@@ -717,14 +854,17 @@ fn validator_set_and_stakes_list_active_validators_only() {
 		assert_eq!(set, vec![(1, 100, UintAuthorityId(101)), (3, 300, UintAuthorityId(103))]);
 		assert_eq!(active_ids(), vec![1, 3]);
 
-		let stake_of = <Staking as ValidatorStakes<u32>>::stake_of;
-		assert_eq!(stake_of(&301), Some((1, 100)));
-		assert_eq!(stake_of(&303), Some((3, 300)));
-		assert_eq!(stake_of(&304), None); // unstaking
-		assert_eq!(stake_of(&302), None); // never bound
-		assert_eq!(stake_of(&999), None);
-		assert_eq!(<Staking as ValidatorStakes<u32>>::total_stake(), 400 as Stake);
-		assert_eq!(Staking::finality_key(4), Some(204));
+		let stake_of = <Staking as ValidatorStakes<UintAuthorityId>>::stake_of;
+		assert_eq!(stake_of(&UintAuthorityId(301)), Some((1, 100)));
+		assert_eq!(stake_of(&UintAuthorityId(303)), Some((3, 300)));
+		assert_eq!(stake_of(&UintAuthorityId(304)), None); // unstaking
+		assert_eq!(stake_of(&UintAuthorityId(302)), None); // never bound
+		assert_eq!(stake_of(&UintAuthorityId(999)), None);
+		assert_eq!(<Staking as ValidatorStakes<UintAuthorityId>>::total_stake(), 400 as Stake);
+		let stake_of_index = <Staking as ValidatorStakes<UintAuthorityId>>::stake_of_index;
+		assert_eq!((stake_of_index(1), stake_of_index(3)), (100, 300));
+		assert_eq!((stake_of_index(2), stake_of_index(4), stake_of_index(9)), (0, 0, 0));
+		assert_eq!(Staking::finality_key(4), Some(UintAuthorityId(204)));
 		assert_eq!(Staking::finality_key(2), None);
 	});
 }
@@ -735,8 +875,11 @@ fn stake_of_needs_an_id_that_fits_a_validator_index() {
 		let id = u64::from(u32::MAX) + 1;
 		stake_and_bind(id, 1, 100);
 		assert_eq!(active_ids(), vec![id]);
-		assert_eq!(<Staking as ValidatorStakes<u32>>::stake_of(&keys(id).attestation), None);
-		assert_eq!(<Staking as ValidatorStakes<u32>>::total_stake(), 100);
+		assert_eq!(
+			<Staking as ValidatorStakes<UintAuthorityId>>::stake_of(&keys(id).attestation),
+			None
+		);
+		assert_eq!(<Staking as ValidatorStakes<UintAuthorityId>>::total_stake(), 100);
 	});
 }
 
@@ -831,4 +974,27 @@ fn benchmark_validator_set_is_active_and_consistent() {
 		);
 		assert_eq!(Staking::total_active_power(), 6_000);
 	});
+}
+
+// ----- Invariants -----------------------------------------------------------------------------
+
+#[test]
+fn try_state_catches_corrupted_state() {
+	let corruptions: Vec<(&str, fn())> = vec![
+		("total", || TotalActivePower::<Test>::put(1)),
+		("live count", || LiveCount::<Test>::put(0)),
+		("signer index", || ValidatorBySigner::<Test>::remove(address(1))),
+		("aura index", || ValidatorByAura::<Test>::insert(UintAuthorityId(999), 1)),
+		("queue count", || QueuedCount::<Test>::insert(1, 5)),
+		("deferred known", || DeferredStaked::<Test>::insert(1, staked(1, 1, 100))),
+		("deferred other", || DeferredStaked::<Test>::insert(7, stake_update(7, 2, 1))),
+	];
+	for (what, corrupt) in corruptions {
+		build_ext(vec![genesis_validator(1, 1, 100)]).execute_with(|| {
+			attest(stake_update(1, 3, 5)); // queued
+			Staking::do_try_state().expect("consistent before corruption");
+			corrupt();
+			assert!(Staking::do_try_state().is_err(), "{what}: corruption not caught");
+		});
+	}
 }

@@ -8,6 +8,7 @@ use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use scale_info::TypeInfo;
 use serde::{Deserialize, Serialize};
 use sp_core::H160;
+use sp_runtime::RuntimeAppPublic;
 
 /// The sidechain keys of a validator, bound by a signature of its root-chain signer key
 /// (`bind_session_keys`). Its SCALE encoding is what the signer signs (see
@@ -31,9 +32,28 @@ pub struct SessionKeys<AuraId, FinalityId, AttestationId> {
 	pub aura: AuraId,
 	/// Finality key (GRANDPA).
 	pub grandpa: FinalityId,
-	/// Key signing the bridge's reports of root-chain events.
+	/// Key signing the validator's reports of root-chain events (attestation).
 	pub attestation: AttestationId,
 }
+
+/// Proof that the binding validator holds each of its session keys: every key's signature
+/// over [`bttc_primitives::staking::key_ownership_message`] of the binding digest.
+#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, TypeInfo)]
+pub struct KeyOwnershipProofs<AuraSignature, FinalitySignature, AttestationSignature> {
+	/// By the Aura key.
+	pub aura: AuraSignature,
+	/// By the GRANDPA key.
+	pub grandpa: FinalitySignature,
+	/// By the attestation key.
+	pub attestation: AttestationSignature,
+}
+
+/// Key-ownership proofs of a runtime.
+pub type KeyOwnershipProofsOf<T> = KeyOwnershipProofs<
+	<<T as Config>::AuraId as RuntimeAppPublic>::Signature,
+	<<T as Config>::FinalityId as RuntimeAppPublic>::Signature,
+	<<T as Config>::AttestationId as RuntimeAppPublic>::Signature,
+>;
 
 /// Session keys of a runtime.
 pub type SessionKeysOf<T> =
@@ -88,7 +108,7 @@ impl<AuraId, FinalityId, AttestationId> ValidatorRecord<AuraId, FinalityId, Atte
 	}
 }
 
-/// Why a `Staked` or `SignerChange` event was not applied.
+/// Why a `Staked` or `SignerChange` event was not applied (or, for `Staked`, not yet).
 #[derive(
 	Clone,
 	Copy,
@@ -106,7 +126,7 @@ pub enum RefusalReason {
 	SignerMismatch,
 	/// Another validator already uses this signer.
 	SignerInUse,
-	/// `MaxValidators` validators are already known.
+	/// `MaxValidators` live validators (not unstaking) exist, or `2 · MaxValidators` records.
 	TooManyValidators,
 }
 
@@ -120,6 +140,8 @@ pub enum BindError {
 	BadSignature,
 	/// One of the keys is bound to another validator.
 	KeysInUse,
+	/// A key-ownership proof does not verify.
+	KeyOwnershipUnproven,
 }
 
 impl BindError {
@@ -129,6 +151,7 @@ impl BindError {
 			BindError::UnknownValidator => 1,
 			BindError::BadSignature => 2,
 			BindError::KeysInUse => 3,
+			BindError::KeyOwnershipUnproven => 4,
 		}
 	}
 }

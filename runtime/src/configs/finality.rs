@@ -6,12 +6,12 @@
 
 use crate::{Grandpa, Runtime};
 use alloc::vec::Vec;
+use bttc_primitives::traits::OnSpanStart;
 use bttc_primitives::{
 	span::{Span, Stake},
 	staking::RootValidatorId,
 };
 use frame_support::weights::Weight;
-use pallet_bttc_span::OnSpanStart;
 use sp_consensus_aura::sr25519::AuthorityId as AuraId;
 use sp_consensus_grandpa::{AuthorityId as GrandpaId, AuthorityWeight};
 use sp_runtime::{helpers_128bit::multiply_by_rational_with_rounding, Rounding};

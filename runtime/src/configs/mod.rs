@@ -161,8 +161,11 @@ impl pallet_sudo::Config for Runtime {
 pub type StakingSessionKeys = pallet_bttc_staking::SessionKeys<
 	AuraId,
 	sp_consensus_grandpa::AuthorityId,
-	pallet_bttc_bridge::crypto::AuthorityId,
+	bttc_primitives::attestation::crypto::AuthorityId,
 >;
+
+/// Key-ownership proofs of a binding: a signature by each of [`StakingSessionKeys`].
+pub type StakingKeyOwnershipProofs = pallet_bttc_staking::KeyOwnershipProofsOf<Runtime>;
 
 parameter_types! {
 	/// BTTC's StakeManager lives on TRON; dev and local networks stand anvil in for it.
@@ -172,17 +175,21 @@ parameter_types! {
 	pub const MaxQueuedPerValidator: u32 = 16;
 	/// Validator-duty extrinsics (reports, key bindings) go before ordinary transactions.
 	pub const DutyPriority: TransactionPriority = TransactionPriority::MAX / 2;
-	/// A report not attested within ~10 minutes expires.
-	pub const ReportTtl: BlockNumber = 300;
-	pub const MaxPendingReports: u32 = 1_024;
-	pub const MaxContentsPerKey: u32 = 4;
+	/// A report not attested within ~10 minutes expires (the nodes then report it again),
+	/// unless the chain spec or governance sets another TTL.
+	pub const DefaultReportTtl: BlockNumber = 300;
+	/// A report's signature is valid for at most ~2 minutes.
+	pub const MaxReportLifetime: BlockNumber = 64;
+	/// Votes one validator can have pending at once: enough for a burst of root-chain events,
+	/// small enough that a validator inventing events fills only its own share.
+	pub const VoteSlots: u32 = 64;
 	pub const MaxExpiriesPerBlock: u32 = 16;
 }
 
 impl pallet_bttc_staking::Config for Runtime {
 	type AuraId = AuraId;
 	type FinalityId = sp_consensus_grandpa::AuthorityId;
-	type AttestationId = pallet_bttc_bridge::crypto::AuthorityId;
+	type AttestationId = bttc_primitives::attestation::crypto::AuthorityId;
 	type StakeChain = StakeChain;
 	type MaxValidators = MaxStakingValidators;
 	type MaxQueuedPerValidator = MaxQueuedPerValidator;
@@ -190,18 +197,36 @@ impl pallet_bttc_staking::Config for Runtime {
 	type WeightInfo = pallet_bttc_staking::weights::SubstrateWeight<Runtime>;
 }
 
-impl pallet_bttc_bridge::Config for Runtime {
-	type AuthorityId = pallet_bttc_bridge::crypto::AuthorityId;
-	type RootChainEvent = bttc_primitives::staking::StakingEvent;
+impl pallet_bttc_attestation::Config for Runtime {
+	type AuthorityId = bttc_primitives::attestation::crypto::AuthorityId;
+	type RootChainEvent = AttestedEvent;
 	type ValidatorStakes = Staking;
-	type OnAttested = Staking;
-	type ReportTtl = ReportTtl;
-	type MaxPending = MaxPendingReports;
-	type MaxValidators = MaxStakingValidators;
-	type MaxContentsPerKey = MaxContentsPerKey;
+	type OnAttested = RouteAttested;
+	type ParamsOrigin = frame_system::EnsureRoot<AccountId>;
+	type DefaultReportTtl = DefaultReportTtl;
+	type MaxReportLifetime = MaxReportLifetime;
+	type VoteSlots = VoteSlots;
+	type MaxVotersPerKey = MaxStakingValidators;
 	type MaxExpiriesPerBlock = MaxExpiriesPerBlock;
 	type UnsignedPriority = DutyPriority;
-	type WeightInfo = pallet_bttc_bridge::weights::SubstrateWeight<Runtime>;
+	type WeightInfo = pallet_bttc_attestation::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = ();
+}
+
+use bttc_primitives::{attestation::AttestedEvent, traits::OnAttested, RootChainId};
+
+/// Hands each attested event to the pallet that consumes its kind.
+pub struct RouteAttested;
+
+impl OnAttested<AttestedEvent> for RouteAttested {
+	fn on_attested(chain: RootChainId, event: AttestedEvent) -> Weight {
+		match event {
+			AttestedEvent::Staking(event) => Staking::on_attested(chain, event),
+		}
+	}
+
+	fn max_weight() -> Weight {
+		<Staking as OnAttested<bttc_primitives::staking::StakingEvent>>::max_weight()
+	}
 }

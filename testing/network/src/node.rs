@@ -1,98 +1,83 @@
-//! Test support: starts real `bttc-node` processes on loopback and talks to them over
-//! JSON-RPC. Every process is killed when its [`Node`] is dropped, so a failing test (a panic)
-//! still cleans up.
+//! Validators: real `bttc-node` processes on loopback, and their JSON-RPC. Every process is
+//! killed when its [`Node`] is dropped, so a failing test (a panic) still cleans up.
 
-#![allow(dead_code, clippy::unwrap_used)]
-
+use crate::{free_port, Binaries, TempDir};
 use jsonrpsee::{
 	core::client::ClientT,
 	http_client::{HttpClient, HttpClientBuilder},
 	rpc_params,
 };
 use std::{
-	net::TcpListener,
 	path::{Path, PathBuf},
 	process::{Child, Command, Stdio},
-	time::{Duration, Instant},
+	time::Duration,
 };
 
 /// A span as the runtime API returns it: root-chain validator ids and Aura authoring keys.
 pub type Span = bttc_primitives::span::Span<bttc_primitives::staking::RootValidatorId, AuraId>;
 pub use sp_consensus_aura::sr25519::AuthorityId as AuraId;
 
-/// Path of the node binary built by cargo for these tests.
-pub fn node_binary() -> PathBuf {
-	PathBuf::from(env!("CARGO_BIN_EXE_bttc-node"))
-}
-
-/// A fresh, empty directory for one test, removed by [`TempDir::drop`].
-pub struct TempDir(pub PathBuf);
-
-impl TempDir {
-	pub fn new(name: &str) -> Self {
-		let path = std::env::temp_dir().join(format!(
-			"bttc-test-{name}-{}-{}",
-			std::process::id(),
-			unique()
-		));
-		let _ = std::fs::remove_dir_all(&path);
-		std::fs::create_dir_all(&path).unwrap();
-		Self(path)
-	}
-}
-
-impl Drop for TempDir {
-	fn drop(&mut self) {
-		// Keep the evidence (node logs, databases) of a failed test.
-		if std::thread::panicking() {
-			eprintln!("kept for inspection: {}", self.0.display());
-		} else {
-			let _ = std::fs::remove_dir_all(&self.0);
-		}
-	}
-}
-
-fn unique() -> u128 {
-	std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos()
-}
-
-/// A loopback TCP port that was free a moment ago.
-pub fn free_port() -> u16 {
-	TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
-
-/// One validator of a local network: its dev identity, ports and node key.
-#[derive(Clone)]
+/// One validator of a local network: its dev identity (`--alice` …), ports and node key.
+#[derive(Clone, Debug)]
 pub struct NodeSpec {
+	/// Dev identity: the node runs with `--<name>`.
 	pub name: &'static str,
+	/// Its database and keystore.
 	pub base_path: PathBuf,
+	/// libp2p port.
 	pub p2p_port: u16,
+	/// JSON-RPC port (HTTP and WebSocket).
 	pub rpc_port: u16,
+	/// Prometheus port, if metrics are served.
+	pub prometheus_port: Option<u16>,
 	/// 32-byte ed25519 secret of the libp2p identity, hex.
 	pub node_key: String,
+	/// The peer id of that key.
 	pub peer_id: String,
 }
 
 impl NodeSpec {
+	/// Validator number `index` (its node key is `index + 1`) on free ports, data under
+	/// `root/<name>`.
 	pub fn new(index: usize, name: &'static str, root: &Path) -> Self {
+		Self::on_ports(index, name, root, free_port(), free_port(), None)
+	}
+
+	/// [`NodeSpec::new`] on the given ports.
+	pub fn on_ports(
+		index: usize,
+		name: &'static str,
+		root: &Path,
+		p2p_port: u16,
+		rpc_port: u16,
+		prometheus_port: Option<u16>,
+	) -> Self {
 		let node_key = format!("{:064x}", index + 1);
 		let peer_id = peer_id_of(&node_key);
 		Self {
 			name,
 			base_path: root.join(name),
-			p2p_port: free_port(),
-			rpc_port: free_port(),
+			p2p_port,
+			rpc_port,
+			prometheus_port,
 			node_key,
 			peer_id,
 		}
 	}
 
+	/// Its libp2p address, for `--bootnodes`.
 	pub fn multiaddr(&self) -> String {
 		format!("/ip4/127.0.0.1/tcp/{}/p2p/{}", self.p2p_port, self.peer_id)
 	}
 
+	/// Its JSON-RPC over HTTP.
 	pub fn rpc_url(&self) -> String {
 		format!("http://127.0.0.1:{}", self.rpc_port)
+	}
+
+	/// Its JSON-RPC over WebSocket.
+	pub fn ws_url(&self) -> String {
+		format!("ws://127.0.0.1:{}", self.rpc_port)
 	}
 }
 
@@ -101,7 +86,7 @@ pub fn peer_id_of(node_key_hex: &str) -> String {
 	let dir = TempDir::new("nodekey");
 	let file = dir.0.join("key");
 	std::fs::write(&file, node_key_hex).unwrap();
-	let out = Command::new(node_binary())
+	let out = Command::new(&Binaries::locate().node)
 		.args(["key", "inspect-node-key", "--file"])
 		.arg(&file)
 		.output()
@@ -134,7 +119,7 @@ impl Node {
 	) -> Self {
 		let log = log_dir.join(format!("{}.log", spec.name));
 		let log_file = std::fs::OpenOptions::new().create(true).append(true).open(&log).unwrap();
-		let mut cmd = Command::new(node_binary());
+		let mut cmd = Command::new(&Binaries::locate().node);
 		cmd.arg("--chain")
 			.arg(chain)
 			.arg("--validator")
@@ -143,10 +128,14 @@ impl Node {
 			.arg(&spec.base_path)
 			.args(["--rpc-port", &spec.rpc_port.to_string()])
 			.args(["--node-key", &spec.node_key])
-			.args(["--no-prometheus", "--no-telemetry", "--no-mdns"])
+			.args(["--no-telemetry", "--no-mdns"])
 			.args(["--listen-addr", &format!("/ip4/127.0.0.1/tcp/{}", spec.p2p_port)])
 			.args(["--log", "info"]);
-		if peers.is_empty() {
+		match spec.prometheus_port {
+			Some(port) => cmd.args(["--prometheus-port", &port.to_string()]),
+			None => cmd.arg("--no-prometheus"),
+		};
+		if peers.iter().all(|p| p.name == spec.name) {
 			// Alone, a validator would wait for peers before authoring.
 			cmd.arg("--force-authoring");
 		}
@@ -181,7 +170,8 @@ impl Node {
 		self.stop();
 	}
 
-	fn stop(&mut self) {
+	/// Kills the process and waits for it to exit; the handle stays (see `is_running`).
+	pub fn stop(&mut self) {
 		let _ = self.child.kill();
 		let _ = self.child.wait();
 	}
@@ -221,8 +211,9 @@ impl Node {
 	/// The `Span::CurrentSpanId` storage value at block `number` (`None` if unset).
 	pub async fn current_span_id_at(&self, number: u64) -> Option<u64> {
 		let hash = self.block_hash(number).await?;
-		let key = [sp_io::hashing::twox_128(b"Span"), sp_io::hashing::twox_128(b"CurrentSpanId")]
-			.concat();
+		let key =
+			[sp_crypto_hashing::twox_128(b"Span"), sp_crypto_hashing::twox_128(b"CurrentSpanId")]
+				.concat();
 		let key = format!("0x{}", sp_core::hexdisplay::HexDisplay::from(&key));
 		let value = self.call("state_getStorage", rpc_params![key, hash]).await?;
 		let bytes = sp_core::bytes::from_hex(value.as_str()?).ok()?;
@@ -276,22 +267,4 @@ impl Drop for Node {
 
 fn parse_number(value: &serde_json::Value) -> Option<u64> {
 	u64::from_str_radix(value.as_str()?.trim_start_matches("0x"), 16).ok()
-}
-
-/// Polls `check` every 500 ms until it returns `Some`, or panics with `what` after `timeout`.
-pub async fn wait_for<T, F, Fut>(what: &str, timeout: Duration, mut check: F) -> T
-where
-	F: FnMut() -> Fut,
-	Fut: std::future::Future<Output = Option<T>>,
-{
-	let start = Instant::now();
-	loop {
-		if let Some(value) = check().await {
-			return value;
-		}
-		if start.elapsed() > timeout {
-			panic!("timed out after {timeout:?} waiting for {what}");
-		}
-		tokio::time::sleep(Duration::from_millis(500)).await;
-	}
 }

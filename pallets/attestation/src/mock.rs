@@ -1,8 +1,8 @@
-//! Test runtime: System + Bridge, validators and stakes from a thread-local list, attested
-//! events recorded in a thread-local list.
+//! Test runtime: System + Attestation, validators and stakes from a thread-local list,
+//! attested events recorded in a thread-local list.
 
-use crate as pallet_bridge;
-use crate::types::{OnAttested, Stake, ValidatorIndex, ValidatorStakes};
+use crate as pallet_attestation;
+use crate::{OnAttested, Stake, ValidatorIndex, ValidatorStakes};
 use bttc_primitives::RootChainId;
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use frame_support::{
@@ -18,7 +18,7 @@ type Block = frame_system::mocking::MockBlockU32<Test>;
 frame_support::construct_runtime!(
 	pub enum Test {
 		System: frame_system,
-		Bridge: pallet_bridge,
+		Attestation: pallet_attestation,
 	}
 );
 
@@ -49,6 +49,9 @@ pub struct MockStakes;
 impl ValidatorStakes<UintAuthorityId> for MockStakes {
 	fn stake_of(who: &UintAuthorityId) -> Option<(ValidatorIndex, Stake)> {
 		Validators::get().iter().find(|v| v.0 == who.0).map(|v| (v.1, v.2))
+	}
+	fn stake_of_index(index: ValidatorIndex) -> Stake {
+		Validators::get().iter().find(|v| v.1 == index).map_or(0, |v| v.2)
 	}
 	fn total_stake() -> Stake {
 		Validators::get().iter().map(|v| v.2).sum()
@@ -89,19 +92,21 @@ impl crate::types::BenchmarkHelper<UintAuthorityId, MockEvent> for MockBenchmark
 }
 
 pub const TTL: u32 = 10;
-pub const MAX_PENDING: u32 = 4;
-pub const MAX_CONTENTS: u32 = 2;
+pub const LIFETIME: u32 = 5;
+pub const VOTE_SLOTS: u32 = 4;
+pub const MAX_VOTERS: u32 = 8;
 pub const MAX_EXPIRIES: u32 = 2;
 
-impl pallet_bridge::Config for Test {
+impl pallet_attestation::Config for Test {
 	type AuthorityId = UintAuthorityId;
 	type RootChainEvent = MockEvent;
 	type ValidatorStakes = MockStakes;
 	type OnAttested = RecordApplied;
-	type ReportTtl = ConstU32<TTL>;
-	type MaxPending = ConstU32<MAX_PENDING>;
-	type MaxValidators = ConstU32<8>;
-	type MaxContentsPerKey = ConstU32<MAX_CONTENTS>;
+	type ParamsOrigin = frame_system::EnsureRoot<u64>;
+	type DefaultReportTtl = ConstU32<TTL>;
+	type MaxReportLifetime = ConstU32<LIFETIME>;
+	type VoteSlots = ConstU32<VOTE_SLOTS>;
+	type MaxVotersPerKey = ConstU32<MAX_VOTERS>;
 	type MaxExpiriesPerBlock = ConstU32<MAX_EXPIRIES>;
 	type UnsignedPriority = ConstU64<{ 1 << 20 }>;
 	type WeightInfo = ();
@@ -111,7 +116,9 @@ impl pallet_bridge::Config for Test {
 
 pub fn new_test_ext() -> sp_io::TestExternalities {
 	let storage =
-		RuntimeGenesisConfig { system: Default::default() }.build_storage().expect("valid genesis");
+		RuntimeGenesisConfig { system: Default::default(), attestation: Default::default() }
+			.build_storage()
+			.expect("valid genesis");
 	let mut ext = sp_io::TestExternalities::new(storage);
 	ext.execute_with(|| System::set_block_number(1));
 	ext
@@ -121,7 +128,7 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 pub fn test(test: impl FnOnce()) {
 	new_test_ext().execute_with(|| {
 		test();
-		Bridge::do_try_state().expect("try_state invariants hold");
+		Attestation::do_try_state().expect("try_state invariants hold");
 	});
 }
 
@@ -131,7 +138,7 @@ pub fn run_to_block(n: u32) {
 	while System::block_number() < n {
 		let next = System::block_number() + 1;
 		System::set_block_number(next);
-		Bridge::on_initialize(next);
-		Bridge::do_try_state().expect("try_state invariants hold after every block");
+		Attestation::on_initialize(next);
+		Attestation::do_try_state().expect("try_state invariants hold after every block");
 	}
 }

@@ -1,0 +1,66 @@
+//! The traits through which the Delivery pallets meet. A pallet names what it needs with one
+//! of these traits in its `Config`; the runtime wires the pallet that provides it. No pallet
+//! imports another.
+
+use crate::span::{Span, Stake, ValidatorIndex};
+use crate::RootChainId;
+use alloc::vec::Vec;
+use sp_runtime::Weight;
+
+/// Validators allowed to attest root-chain events and their **current** stakes (the staking
+/// pallet). Attestation counts every vote at the voter's stake when the tally is made, never
+/// at the stake it had when it voted.
+pub trait ValidatorStakes<AuthorityId> {
+	/// Index and current stake of the active validator whose attestation key is `who`;
+	/// `None` if `who` is not the key of an active validator.
+	fn stake_of(who: &AuthorityId) -> Option<(ValidatorIndex, Stake)>;
+	/// Current stake of validator `index`: 0 once it is no longer active.
+	fn stake_of_index(index: ValidatorIndex) -> Stake;
+	/// Total stake of the active validators.
+	fn total_stake() -> Stake;
+}
+
+/// Consumer of attested root-chain events (staking today; checkpoint acks and state syncs
+/// next).
+pub trait OnAttested<E> {
+	/// Applies the attested `event` of root chain `chain`; returns the weight it consumed.
+	/// Called once per event key, ever.
+	fn on_attested(chain: RootChainId, event: E) -> Weight;
+	/// Upper bound of the weight of `on_attested`, charged up front by the report that
+	/// completes an attestation.
+	fn max_weight() -> Weight {
+		Weight::zero()
+	}
+}
+
+impl<E> OnAttested<E> for () {
+	fn on_attested(_chain: RootChainId, _event: E) -> Weight {
+		Weight::zero()
+	}
+}
+
+/// Where the span pallet learns the active validators, their stakes and authoring keys.
+pub trait ValidatorSetProvider<ValidatorId, AuthorityId> {
+	/// The active validators as `(id, stake, authoring key)`. Order matters only for ties:
+	/// selection is a deterministic function of this list and the seed. Entries with zero
+	/// stake, repeated ids or repeated keys are ignored by the span pallet.
+	fn active_validators() -> Vec<(ValidatorId, Stake, AuthorityId)>;
+
+	/// Benchmarks only: make [`Self::active_validators`] return `count` distinct validators
+	/// with stake > 0, if the source can be driven from a benchmark (no-op by default).
+	#[cfg(feature = "runtime-benchmarks")]
+	fn set_validators_for_benchmark(_count: u32) {}
+}
+
+/// Told when a span becomes current, at its first block (e.g. to move the finality
+/// authority set to the span's validators and stakes).
+pub trait OnSpanStart<ValidatorId, AuthorityId> {
+	/// Span `span` has just become current; returns the weight used.
+	fn on_span_start(span: &Span<ValidatorId, AuthorityId>) -> Weight;
+}
+
+impl<ValidatorId, AuthorityId> OnSpanStart<ValidatorId, AuthorityId> for () {
+	fn on_span_start(_span: &Span<ValidatorId, AuthorityId>) -> Weight {
+		Weight::zero()
+	}
+}

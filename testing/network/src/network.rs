@@ -1,0 +1,231 @@
+//! A whole local network: the root chain, the validators following it, an eth-rpc beside
+//! each validator.
+
+use crate::{EthRpc, Node, NodeSpec, RootChain, RootChainConfig};
+use std::path::PathBuf;
+
+/// The dev validators, in genesis order (`scripts/validators.dev.json`).
+pub const DEV_VALIDATORS: [&str; 4] = ["alice", "bob", "charlie", "dave"];
+
+/// Layout of the data folder this launcher writes; older layouts are started over.
+const LAYOUT: &str = "3: archive state, eth-rpc receipts, attestation journal";
+
+/// Ports of the network (each validator takes `base + index`); free ports where `None`.
+#[derive(Clone, Debug, Default)]
+pub struct Ports {
+	/// First validator's JSON-RPC.
+	pub rpc: Option<u16>,
+	/// First validator's libp2p.
+	pub p2p: Option<u16>,
+	/// First validator's Prometheus (none served if `None`).
+	pub prometheus: Option<u16>,
+	/// First eth-rpc.
+	pub eth_rpc: Option<u16>,
+}
+
+/// What to start.
+#[derive(Clone, Debug)]
+pub struct NetworkConfig {
+	/// Chain spec (`local`, or a file).
+	pub chain: String,
+	/// Validators by dev name.
+	pub validators: Vec<&'static str>,
+	/// Data and logs (`<dir>/<name>`, `<dir>/logs`).
+	pub dir: PathBuf,
+	/// The embedded root chain, if any; validators follow it `confirmations` deep.
+	pub root_chain: Option<RootChainConfig>,
+	/// Confirmations the validators wait on the root chain.
+	pub confirmations: u64,
+	/// An eth-rpc beside each validator (the nodes then keep their state in full).
+	pub eth_rpc: bool,
+	/// Ports.
+	pub ports: Ports,
+	/// Start from genesis, removing earlier data.
+	pub fresh: bool,
+	/// Extra command-line arguments for every validator.
+	pub node_args: Vec<String>,
+}
+
+impl NetworkConfig {
+	/// The 4 dev validators on chain `local` under `dir`, with the root chain and eth-rpc.
+	pub fn local(dir: PathBuf) -> Self {
+		Self {
+			chain: "local".into(),
+			validators: DEV_VALIDATORS.to_vec(),
+			dir,
+			root_chain: Some(RootChainConfig::default()),
+			confirmations: 2,
+			eth_rpc: true,
+			ports: Ports::default(),
+			fresh: false,
+			node_args: Vec::new(),
+		}
+	}
+}
+
+/// A running network; every process stops when it is dropped.
+pub struct Network {
+	/// The root chain.
+	pub root_chain: Option<RootChain>,
+	/// The validators' specs, in order.
+	pub specs: Vec<NodeSpec>,
+	/// The validators, in order.
+	pub nodes: Vec<Node>,
+	/// The eth-rpcs, beside the validators in order.
+	pub eth_rpcs: Vec<EthRpc>,
+	/// Where data and logs are.
+	pub dir: PathBuf,
+	/// The validators' `--root-chains` file.
+	pub root_chains_file: Option<PathBuf>,
+	/// Whole command line of every validator beyond the defaults.
+	pub node_args: Vec<String>,
+	/// Chain spec.
+	pub chain: String,
+}
+
+fn port(base: Option<u16>, index: usize) -> u16 {
+	match base {
+		Some(base) => base.saturating_add(u16::try_from(index).unwrap_or(u16::MAX)),
+		None => crate::free_port(),
+	}
+}
+
+impl Network {
+	/// Starts the network of `config` and waits until every process answers.
+	pub async fn start(config: NetworkConfig) -> Result<Self, String> {
+		let dir = config.dir.clone();
+		if config.fresh {
+			let _ = std::fs::remove_dir_all(&dir);
+		}
+		let layout_file = dir.join("LAYOUT");
+		let has_data = std::fs::read_dir(&dir).is_ok_and(|mut entries| entries.next().is_some());
+		if has_data && std::fs::read_to_string(&layout_file).ok().as_deref() != Some(LAYOUT) {
+			eprintln!("{} holds data of an older layout: starting from genesis", dir.display());
+			let _ = std::fs::remove_dir_all(&dir);
+		}
+		let logs = dir.join("logs");
+		std::fs::create_dir_all(&logs).map_err(|e| format!("{}: {e}", logs.display()))?;
+		std::fs::write(&layout_file, LAYOUT).map_err(|e| e.to_string())?;
+
+		let root_chain = match &config.root_chain {
+			Some(root) => Some(RootChain::start(&logs, root).await?),
+			None => None,
+		};
+		let mut node_args = config.node_args.clone();
+		let mut root_chains_file = None;
+		if let Some(root) = &root_chain {
+			let file =
+				root.write_root_chains_config(&dir.join("root-chains.json"), config.confirmations);
+			node_args.extend(["--root-chains".to_string(), file.display().to_string()]);
+			root_chains_file = Some(file);
+		}
+		if config.eth_rpc {
+			node_args.extend(["--state-pruning".to_string(), "archive".to_string()]);
+		}
+		node_args.extend(["--rpc-cors".to_string(), "all".to_string()]);
+
+		let specs: Vec<NodeSpec> = config
+			.validators
+			.iter()
+			.enumerate()
+			.map(|(i, name)| {
+				let spec = NodeSpec::on_ports(
+					i,
+					name,
+					&dir,
+					port(config.ports.p2p, i),
+					port(config.ports.rpc, i),
+					config.ports.prometheus.map(|p| p.saturating_add(i as u16)),
+				);
+				// A fresh root chain starts empty: what a listener kept of an earlier one (its
+				// cursor, its journal) points into a chain that no longer exists.
+				if root_chain.is_some() {
+					remove_root_chain_state(&spec.base_path);
+				}
+				spec
+			})
+			.collect();
+		let nodes: Vec<Node> = specs
+			.iter()
+			.map(|spec| Node::start_with(spec, &config.chain, &specs, &logs, &node_args))
+			.collect();
+		for node in &nodes {
+			let mut answered = false;
+			for _ in 0..240 {
+				if node.call("system_health", jsonrpsee::rpc_params![]).await.is_some() {
+					answered = true;
+					break;
+				}
+				tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+			}
+			if !answered {
+				return Err(format!(
+					"{} did not answer RPC; see {}",
+					node.spec.name,
+					node.log.display()
+				));
+			}
+		}
+		let mut eth_rpcs = Vec::new();
+		if config.eth_rpc {
+			for (i, spec) in specs.iter().enumerate() {
+				let log = logs.join(format!("{}-eth-rpc.log", spec.name));
+				let base = spec.base_path.join("eth-rpc");
+				eth_rpcs.push(
+					EthRpc::start(&spec.ws_url(), port(config.ports.eth_rpc, i), &base, &log)
+						.await?,
+				);
+			}
+		}
+		Ok(Self {
+			root_chain,
+			specs,
+			nodes,
+			eth_rpcs,
+			dir,
+			root_chains_file,
+			node_args,
+			chain: config.chain,
+		})
+	}
+
+	/// Where the logs are.
+	pub fn logs(&self) -> PathBuf {
+		self.dir.join("logs")
+	}
+
+	/// Stops validator `index` (its data stays).
+	pub fn stop_node(&mut self, index: usize) {
+		self.nodes[index].stop();
+	}
+
+	/// Starts validator `index` again on its data, with the network's arguments.
+	pub fn restart_node(&mut self, index: usize) {
+		let spec = self.specs[index].clone();
+		self.nodes[index] =
+			Node::start_with(&spec, &self.chain, &self.specs, &self.logs(), &self.node_args);
+	}
+
+	/// The first process that is not running, if any, by name.
+	pub fn first_exited(&mut self) -> Option<String> {
+		for node in &mut self.nodes {
+			if !node.is_running() {
+				return Some(node.spec.name.to_string());
+			}
+		}
+		for (i, eth_rpc) in self.eth_rpcs.iter_mut().enumerate() {
+			if !eth_rpc.is_running() {
+				return Some(format!("eth-rpc of {}", self.specs[i].name));
+			}
+		}
+		None
+	}
+}
+
+/// Removes what a validator's listener kept of an earlier root chain.
+fn remove_root_chain_state(base_path: &std::path::Path) {
+	let Ok(chains) = std::fs::read_dir(base_path.join("chains")) else { return };
+	for chain in chains.flatten() {
+		let _ = std::fs::remove_dir_all(chain.path().join("root-chains"));
+	}
+}

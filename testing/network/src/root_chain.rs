@@ -1,0 +1,175 @@
+//! The embedded root chain: anvil (a real Ethereum node) with the BTTC root-chain contracts
+//! deployed by `scripts/deploy-contracts.sh` and the dev validators staked. It stands in for
+//! TRON (the stake chain), BSC or Ethereum; everything that reads it says so.
+
+use crate::{foundry, free_port, repo_root, rpc};
+use std::{
+	path::{Path, PathBuf},
+	process::{Child, Command, Stdio},
+	time::Duration,
+};
+
+/// Anvil's first dev key: the deployer, which holds the BTT supply.
+pub const DEPLOYER_KEY: &str = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
+/// Its address.
+pub const DEPLOYER: &str = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266";
+
+/// How to start the root chain.
+#[derive(Clone, Debug)]
+pub struct RootChainConfig {
+	/// Port of anvil's JSON-RPC (a free one if `None`).
+	pub port: Option<u16>,
+	/// Seconds between blocks (`None`: a block per transaction, plus `anvil_mine`).
+	pub block_time: Option<u64>,
+	/// Deployment mode: `stake` (StakeManager, TRON) or `mirror` (ValidatorSetMirror).
+	pub mode: &'static str,
+}
+
+impl Default for RootChainConfig {
+	fn default() -> Self {
+		Self { port: None, block_time: Some(1), mode: "stake" }
+	}
+}
+
+/// A running anvil with the contracts deployed; stopped when dropped.
+pub struct RootChain {
+	anvil: Child,
+	/// Its JSON-RPC URL.
+	pub url: String,
+	/// The deployment file `scripts/deploy-contracts.sh` wrote.
+	pub deployment_file: PathBuf,
+	/// Its content.
+	pub deployment: serde_json::Value,
+}
+
+impl RootChain {
+	/// Starts anvil (log in `dir/root-chain-anvil.log`) and deploys the contracts.
+	pub async fn start(dir: &Path, config: &RootChainConfig) -> Result<Self, String> {
+		std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+		let port = config.port.unwrap_or_else(free_port);
+		let log = std::fs::File::create(dir.join("root-chain-anvil.log"))
+			.map_err(|e| format!("anvil log: {e}"))?;
+		let mut command = Command::new(foundry("anvil"));
+		command.args(["--host", "127.0.0.1", "--port", &port.to_string(), "--chain-id", "31337"]);
+		if let Some(seconds) = config.block_time {
+			command.args(["--block-time", &seconds.to_string()]);
+		}
+		let anvil = command
+			.stdin(Stdio::null())
+			.stdout(log.try_clone().map_err(|e| e.to_string())?)
+			.stderr(log)
+			.spawn()
+			.map_err(|e| {
+				format!(
+					"cannot start {}: {e} (run scripts/test.sh or npm ci in contracts/)",
+					foundry("anvil").display()
+				)
+			})?;
+		let url = format!("http://127.0.0.1:{port}");
+		let mut chain = Self {
+			anvil,
+			url: url.clone(),
+			deployment_file: dir.join("root-chain.json"),
+			deployment: serde_json::Value::Null,
+		};
+		let mut ready = false;
+		for _ in 0..120 {
+			if rpc(&url, "eth_chainId", serde_json::json!([])).await.is_some() {
+				ready = true;
+				break;
+			}
+			if let Ok(Some(status)) = chain.anvil.try_wait() {
+				return Err(format!(
+					"anvil exited ({status}); see {}",
+					dir.join("root-chain-anvil.log").display()
+				));
+			}
+			tokio::time::sleep(Duration::from_millis(250)).await;
+		}
+		if !ready {
+			return Err(format!("anvil did not answer at {url} within 30 s"));
+		}
+		chain.deployment = deploy(&url, &chain.deployment_file, config.mode)?;
+		Ok(chain)
+	}
+
+	/// The address of deployed contract `name` (e.g. `StakeManager`, `BTTToken`).
+	pub fn contract(&self, name: &str) -> String {
+		self.deployment["contracts"][name].as_str().unwrap_or_default().to_string()
+	}
+
+	/// Sends a transaction from the deployer with `cast send` (`args`: signature then
+	/// arguments); panics with cast's output if it fails. Returns the receipt.
+	pub fn cast_send(&self, to: &str, args: &[&str]) -> serde_json::Value {
+		let out = run(Command::new(foundry("cast"))
+			.args(["send", "--json", "--rpc-url", &self.url, "--private-key", DEPLOYER_KEY, to])
+			.args(args));
+		serde_json::from_str(&out).unwrap_or(serde_json::Value::Null)
+	}
+
+	/// Number of the latest root-chain block.
+	pub async fn block_number(&self) -> Option<u64> {
+		let value = rpc(&self.url, "eth_blockNumber", serde_json::json!([])).await?;
+		u64::from_str_radix(value.as_str()?.trim_start_matches("0x"), 16).ok()
+	}
+
+	/// Mines `blocks` blocks at once.
+	pub async fn mine(&self, blocks: u64) {
+		rpc(&self.url, "anvil_mine", serde_json::json!([format!("0x{blocks:x}")])).await;
+	}
+
+	/// Writes the validators' `--root-chains` file following this chain's StakeManager as
+	/// TRON, `confirmations` deep; returns its path.
+	pub fn write_root_chains_config(&self, path: &Path, confirmations: u64) -> PathBuf {
+		let config = serde_json::json!({ "chains": [{
+			"chain": "tron",
+			"transport": "ethereum",
+			"rpcUrl": self.url,
+			"stakeManager": self.contract("StakeManager"),
+			"confirmations": confirmations,
+			"emulation": "anvil stands in for TRON on this network",
+		}]});
+		std::fs::write(path, serde_json::to_string_pretty(&config).unwrap_or_default()).unwrap();
+		path.to_path_buf()
+	}
+}
+
+impl Drop for RootChain {
+	fn drop(&mut self) {
+		let _ = self.anvil.kill();
+		let _ = self.anvil.wait();
+	}
+}
+
+/// Deploys the root-chain contracts with `scripts/deploy-contracts.sh`; returns the
+/// deployment file's content.
+pub fn deploy(url: &str, out: &Path, mode: &str) -> Result<serde_json::Value, String> {
+	let output = Command::new(repo_root().join("scripts/deploy-contracts.sh"))
+		.arg(url)
+		.arg(out)
+		.env("BTTC_ROOT_MODE", mode)
+		.stdin(Stdio::null())
+		.output()
+		.map_err(|e| format!("deploy-contracts.sh: {e}"))?;
+	if !output.status.success() {
+		return Err(format!(
+			"deploy-contracts.sh failed:\n{}\n{}",
+			String::from_utf8_lossy(&output.stdout),
+			String::from_utf8_lossy(&output.stderr)
+		));
+	}
+	let text = std::fs::read_to_string(out).map_err(|e| format!("{}: {e}", out.display()))?;
+	serde_json::from_str(&text).map_err(|e| format!("{}: {e}", out.display()))
+}
+
+/// Runs `cmd`, panicking with its output if it fails; returns its trimmed stdout.
+pub fn run(cmd: &mut Command) -> String {
+	let out = cmd.stdin(Stdio::null()).output().unwrap();
+	assert!(
+		out.status.success(),
+		"{cmd:?} failed:\n{}\n{}",
+		String::from_utf8_lossy(&out.stdout),
+		String::from_utf8_lossy(&out.stderr)
+	);
+	String::from_utf8_lossy(&out.stdout).trim().to_string()
+}

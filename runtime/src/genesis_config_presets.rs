@@ -11,7 +11,9 @@ use alloc::{vec, vec::Vec};
 use bttc_primitives::{
 	span::SpanParams,
 	staking::{RootValidatorId, SignerPubkey, TokenAmount},
+	RootChainId,
 };
+use pallet_bttc_checkpoint::StreamParams;
 use frame_support::build_struct_json_patch;
 use serde_json::Value;
 use sp_consensus_grandpa::AuthorityId as GrandpaId;

@@ -185,10 +185,12 @@ impl<T: Config> Pallet<T> {
 
 	/// Removes up to `MaxLeafPruning` leaves below every stream's next start.
 	pub(crate) fn prune_leaves(now: BlockNumber) -> Weight {
+		// Never past the current block: its leaf and the next ones are still to be stored.
 		let floor = StreamStates::<T>::iter_values()
 			.map(|s| BlockNumber::try_from(s.next_start).unwrap_or(BlockNumber::MAX))
 			.min()
-			.unwrap_or(now);
+			.unwrap_or(now)
+			.min(now);
 		let mut from = LeavesFrom::<T>::get();
 		let mut removed: u32 = 0;
 		while from < floor && removed < T::MaxLeafPruning::get() {

@@ -43,6 +43,7 @@ pub fn address(seed: u8) -> H160 {
 	let digest = [7u8; 32];
 	let public =
 		sp_io::crypto::secp256k1_ecdsa_recover(&pair(seed).sign_prehashed(&digest).0, &digest)
+			.ok()
 			.unwrap();
 	signer_address(&public)
 }

@@ -134,7 +134,12 @@ mod tests {
 
 	/// Proposer ids of `rounds` rotations of `members`.
 	fn sequence(members: &mut [Member<u64>], rounds: usize) -> Vec<u64> {
-		(0..rounds).map(|_| members[rotate(members).unwrap()].id).collect()
+		(0..rounds)
+			.map(|_| {
+				let chosen = rotate(members).unwrap();
+				members[chosen].id
+			})
+			.collect()
 	}
 
 	/// Reference sequences from an independent implementation of Tendermint's
@@ -176,7 +181,8 @@ mod tests {
 		let mut members = update(members, &active);
 		assert_eq!(members[2].priority, -(15 + 1));
 		// The newcomer does not propose in the very next round.
-		let next = members[rotate(&mut members).unwrap()].id;
+		let chosen = rotate(&mut members).unwrap();
+		let next = members[chosen].id;
 		assert_ne!(next, 3);
 		let members = update(members, &active[..2]);
 		assert_eq!(members.iter().map(|m| m.id).collect::<Vec<_>>(), vec![1, 2]);

@@ -14,9 +14,10 @@ use bttc_primitives::{
 use frame_support::{
 	assert_noop, assert_ok,
 	pallet_prelude::{InvalidTransaction, TransactionSource},
+	traits::Hooks,
 	unsigned::ValidateUnsigned,
 };
-use sp_core::{Pair, H256};
+use sp_core::H256;
 use sp_runtime::DispatchError;
 
 const TRON: RootChainId = RootChainId::Tron;
@@ -104,16 +105,17 @@ fn a_checkpoint_is_proposed_once_avg_length_blocks_wait_with_their_merkle_root()
 #[test]
 fn after_a_long_wait_a_checkpoint_covers_at_most_max_length() {
 	test(|| {
-		StreamStates::<Test>::mutate(TRON, |s| s.as_mut().unwrap().next_start = 100);
-		HasEthView::set(true);
-		run_to_block(99);
+		// As if block 99 had just been acknowledged at block 100.
+		StreamStates::<Test>::mutate(TRON, |s| {
+			let s = s.as_mut().unwrap();
+			(s.next_start, s.last_ack_at) = (100, 100);
+		});
+		run_to_block(103);
 		assert!(Pending::<Test>::get(TRON).is_none(), "blocks before next_start do not count");
-		run_to_block(120);
-		let p = pending();
-		assert_eq!((p.checkpoint.start, p.checkpoint.end), (100, 103));
-		// Drop it and let 20 blocks pile up: the next one is max_length (8) long.
-		Pending::<Test>::remove(TRON);
-		Checkpoint::on_initialize(121);
+		run_to_block(104);
+		assert_eq!((pending().checkpoint.start, pending().checkpoint.end), (100, 103));
+		// Not acknowledged: at the no-ack 10 blocks wait, the next proposal takes max_length (8).
+		run_to_block(104 + TRON_PARAMS.buffer_blocks);
 		assert_eq!((pending().checkpoint.start, pending().checkpoint.end), (100, 107));
 	});
 }
@@ -207,9 +209,12 @@ fn non_canonical_signatures_are_refused_as_the_root_chain_would() {
 		// The malleated twin (n − s, v flipped) recovers the same key but has a high s.
 		let good = signature_of(11);
 		let mut twin = good;
-		let n = sp_core::U256::from_big_endian(&SECP256K1_HALF_N) * 2 + 1;
-		let s = sp_core::U256::from_big_endian(&good[32..64]);
-		twin[32..64].copy_from_slice(&(n - s).to_big_endian());
+		use sp_core::U256;
+		let order = U256::from_big_endian(&SECP256K1_HALF_N) * U256::from(2u8) + U256::one();
+		let low_s = U256::from_big_endian(&good[32..64]);
+		let high: U256 = order - low_s;
+		let high_s: [u8; 32] = high.to_big_endian();
+		twin[32..64].copy_from_slice(&high_s);
 		twin[64] = if good[64] == 27 { 28 } else { 27 };
 		assert_noop!(Checkpoint::sign(RuntimeOrigin::none(), TRON, id, twin), err(Error::NonCanonical));
 		assert_ok!(Checkpoint::sign(RuntimeOrigin::none(), TRON, id, good));
@@ -268,6 +273,7 @@ fn proposers_follow_the_weighted_round_robin_across_acks() {
 		// Equal stakes: each validator proposes once in four rounds.
 		Validators::set(vec![(1, 10 * TOKEN, 11), (2, 10 * TOKEN, 12), (3, 10 * TOKEN, 13), (4, 10 * TOKEN, 14)]);
 		Priorities::<Test>::remove_all(None);
+		run_to_block(1);
 		let first = Checkpoint::rotate_proposer(TRON).unwrap();
 		StreamStates::<Test>::mutate(TRON, |s| s.as_mut().unwrap().proposer = Some(first));
 		let mut proposers = vec![first];
@@ -280,7 +286,11 @@ fn proposers_follow_the_weighted_round_robin_across_acks() {
 			next = p.checkpoint.end + 1;
 			proposers.push(StreamStates::<Test>::get(TRON).unwrap().proposer.unwrap());
 		}
-		assert_eq!(proposers, vec![1, 2, 3, 4, 1, 2, 3, 4]);
+		// Equal priorities go to the lower signer address: a round robin in address order.
+		let mut by_address: Vec<u64> = vec![1, 2, 3, 4];
+		by_address.sort_by_key(|id| address(10 + *id as u8));
+		let expected: Vec<u64> = by_address.iter().chain(by_address.iter()).copied().collect();
+		assert_eq!(proposers, expected);
 	});
 }
 
@@ -335,6 +345,7 @@ fn the_root_chain_is_followed_even_when_its_checkpoint_differs() {
 #[test]
 fn only_the_last_acks_are_kept_and_leaves_are_pruned_behind_the_stream() {
 	test(|| {
+		run_to_block(1);
 		let mut next = 1u64;
 		for id in 1..=5u64 {
 			run_to_block(System::block_number() + 4);

@@ -93,7 +93,7 @@ impl RootChain {
 
 /// Deploys the root-chain contracts again; returns the new StakeManager's address.
 fn deploy(url: &str, out: &Path) -> (String, String) {
-	let deployed = bttc_network::deploy(url, out, "stake").unwrap();
+	let deployed = bttc_network::deploy(url, out, "stake", &[]).unwrap();
 	(
 		deployed["contracts"]["StakeManager"].as_str().unwrap().to_string(),
 		deployed["contracts"]["BTTToken"].as_str().unwrap().to_string(),

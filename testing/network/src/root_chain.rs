@@ -23,11 +23,27 @@ pub struct RootChainConfig {
 	pub block_time: Option<u64>,
 	/// Deployment mode: `stake` (StakeManager, TRON) or `mirror` (ValidatorSetMirror).
 	pub mode: &'static str,
+	/// BTTC's id of this root chain (`BTTC_ROOT_CHAIN_ID`: tron 1, ethereum 2, bsc 3).
+	pub root_chain_id: Option<u8>,
+	/// Chain id of anvil (31337 if `None`).
+	pub chain_id: Option<u64>,
+	/// The sidechain's chain id the `RootChain` checks (`BTTC_CHILD_CHAIN_ID`; 199 if `None`).
+	pub child_chain_id: Option<u64>,
+	/// First sidechain block of the checkpoint stream (`BTTC_FIRST_BLOCK`; 0 if `None`).
+	pub first_block: Option<u64>,
 }
 
 impl Default for RootChainConfig {
 	fn default() -> Self {
-		Self { port: None, block_time: Some(1), mode: "stake" }
+		Self {
+			port: None,
+			block_time: Some(1),
+			mode: "stake",
+			root_chain_id: None,
+			chain_id: None,
+			child_chain_id: None,
+			first_block: None,
+		}
 	}
 }
 
@@ -50,7 +66,8 @@ impl RootChain {
 		let log = std::fs::File::create(dir.join("root-chain-anvil.log"))
 			.map_err(|e| format!("anvil log: {e}"))?;
 		let mut command = Command::new(foundry("anvil"));
-		command.args(["--host", "127.0.0.1", "--port", &port.to_string(), "--chain-id", "31337"]);
+		let chain_id = config.chain_id.unwrap_or(31337).to_string();
+		command.args(["--host", "127.0.0.1", "--port", &port.to_string(), "--chain-id", &chain_id]);
 		if let Some(seconds) = config.block_time {
 			command.args(["--block-time", &seconds.to_string()]);
 		}
@@ -89,7 +106,17 @@ impl RootChain {
 		if !ready {
 			return Err(format!("anvil did not answer at {url} within 30 s"));
 		}
-		chain.deployment = deploy(&url, &chain.deployment_file, config.mode)?;
+		let mut env = Vec::new();
+		if let Some(id) = config.root_chain_id {
+			env.push(("BTTC_ROOT_CHAIN_ID", id.to_string()));
+		}
+		if let Some(id) = config.child_chain_id {
+			env.push(("BTTC_CHILD_CHAIN_ID", id.to_string()));
+		}
+		if let Some(first) = config.first_block {
+			env.push(("BTTC_FIRST_BLOCK", first.to_string()));
+		}
+		chain.deployment = deploy(&url, &chain.deployment_file, config.mode, &env)?;
 		Ok(chain)
 	}
 
@@ -143,11 +170,17 @@ impl Drop for RootChain {
 
 /// Deploys the root-chain contracts with `scripts/deploy-contracts.sh`; returns the
 /// deployment file's content.
-pub fn deploy(url: &str, out: &Path, mode: &str) -> Result<serde_json::Value, String> {
+pub fn deploy(
+	url: &str,
+	out: &Path,
+	mode: &str,
+	env: &[(&str, String)],
+) -> Result<serde_json::Value, String> {
 	let output = Command::new(repo_root().join("scripts/deploy-contracts.sh"))
 		.arg(url)
 		.arg(out)
 		.env("BTTC_ROOT_MODE", mode)
+		.envs(env.iter().map(|(k, v)| (*k, v.as_str())))
 		.stdin(Stdio::null())
 		.output()
 		.map_err(|e| format!("deploy-contracts.sh: {e}"))?;

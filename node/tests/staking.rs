@@ -83,10 +83,13 @@ async fn voter_info(node: &Node, key: &sr25519::Public) -> Option<VoterInfo> {
 	node.runtime_call::<Option<VoterInfo>>("AttestationApi_voter", &authority.encode()).await?
 }
 
+/// `StakeManager`'s `Staked` event signature.
+const STAKED_SIGNATURE: &str = "Staked(address,uint256,uint256,uint256,uint256,uint256,bytes)";
+
 /// The attestation key of the `StakeManager` log with event signature `event` in a
 /// `cast send --json` receipt.
 fn event_key(receipt: &serde_json::Value, stake_manager: &str, event: &str) -> EventKey {
-	let topic = format!("{:?}", bttc_relayer::abi::topic(event));
+	let topic = format!("{:?}", H256(sp_io::hashing::keccak_256(event.as_bytes())));
 	let log = receipt["logs"]
 		.as_array()
 		.unwrap()
@@ -197,7 +200,7 @@ async fn attestation_survives_downtime_floods_and_restarts() {
 		&stake_manager,
 		&["stakeFor(address,uint256,bool,bytes)", DEPLOYER, STAKE, "false", &pubkey_hex],
 	);
-	let staked_key = event_key(&staked, &stake_manager, bttc_relayer::abi::STAKED);
+	let staked_key = event_key(&staked, &stake_manager, STAKED_SIGNATURE);
 	let voted_at = wait_for("alice to vote on Eve's Staked", Duration::from_secs(60), || async {
 		match key_status(alice, 1, staked_key).await? {
 			KeyStatus::Voted { .. } => alice.best_number().await,

@@ -93,7 +93,16 @@ impl Checkpoint {
 
 /// What a block contributes to a checkpoint: its Ethereum view.
 #[derive(
-	Clone, Copy, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
 )]
 pub struct BlockLeaf {
 	/// Block number.
@@ -252,10 +261,8 @@ mod tests {
 	#[test]
 	fn roots_pad_with_zero_leaves_to_a_power_of_two() {
 		let three = leaves(3);
-		let expected = hash_pair(
-			&hash_pair(&three[0], &three[1]),
-			&hash_pair(&three[2], &H256::zero()),
-		);
+		let expected =
+			hash_pair(&hash_pair(&three[0], &three[1]), &hash_pair(&three[2], &H256::zero()));
 		assert_eq!(merkle_root(&three), expected);
 	}
 

@@ -82,13 +82,17 @@ async fn rust_checkpoints_are_what_the_contracts_accept() {
 	let leaves: Vec<H256> = (1..=7).map(|n| leaf(n).hash()).collect();
 	for n in [1u64, 7] {
 		let l = leaf(n);
-		let theirs = cast_call(url, &verifier, &[
-			"blockLeaf(uint256,uint256,bytes32,bytes32)(bytes32)",
-			&n.to_string(),
-			&l.timestamp.to_string(),
-			&format!("{:?}", l.transactions_root),
-			&format!("{:?}", l.receipts_root),
-		]);
+		let theirs = cast_call(
+			url,
+			&verifier,
+			&[
+				"blockLeaf(uint256,uint256,bytes32,bytes32)(bytes32)",
+				&n.to_string(),
+				&l.timestamp.to_string(),
+				&format!("{:?}", l.transactions_root),
+				&format!("{:?}", l.receipts_root),
+			],
+		);
 		assert_eq!(theirs, format!("{:?}", leaves[n as usize - 1]));
 	}
 
@@ -96,19 +100,20 @@ async fn rust_checkpoints_are_what_the_contracts_accept() {
 	for count in 1..=7usize {
 		let root = merkle_root(&leaves[..count]);
 		for index in 0..count {
-			let proof: Vec<u8> = merkle_proof(&leaves[..count], index)
-				.unwrap()
-				.iter()
-				.flat_map(|h| h.0)
-				.collect();
+			let proof: Vec<u8> =
+				merkle_proof(&leaves[..count], index).unwrap().iter().flat_map(|h| h.0).collect();
 			let check = |at: usize| {
-				cast_call(url, &verifier, &[
-					"checkMembership(bytes32,uint256,bytes32,bytes)(bool)",
-					&format!("{:?}", leaves[index]),
-					&at.to_string(),
-					&format!("{root:?}"),
-					&hex(&proof),
-				])
+				cast_call(
+					url,
+					&verifier,
+					&[
+						"checkMembership(bytes32,uint256,bytes32,bytes)(bool)",
+						&format!("{:?}", leaves[index]),
+						&at.to_string(),
+						&format!("{root:?}"),
+						&hex(&proof),
+					],
+				)
 			};
 			assert_eq!(check(index), "true", "{count} leaves, index {index}");
 			if count > 1 {
@@ -142,22 +147,29 @@ async fn rust_checkpoints_are_what_the_contracts_accept() {
 	assert!(!submit(signatures(&digest, 2)).status.success(), "2 of 4 signers were accepted");
 	let out = submit(signatures(&digest, 3));
 	assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-	let header =
-		cast_call(url, &root_chain, &["headerBlocks(uint256)(bytes32,uint256,uint256,uint256,address)", "1"]);
+	let header = cast_call(
+		url,
+		&root_chain,
+		&["headerBlocks(uint256)(bytes32,uint256,uint256,uint256,address)", "1"],
+	);
 	assert!(header.starts_with(&format!("{:?}", checkpoint.root_hash)), "{header}");
 	assert_eq!(cast_call(url, &root_chain, &["nextStartBlock()(uint256)"]), "8");
 
 	// And the verifier proves a block of it against the recorded header block.
 	let proof: Vec<u8> = merkle_proof(&leaves, 3).unwrap().iter().flat_map(|h| h.0).collect();
 	let l = leaf(4);
-	let proven = cast_call(url, &verifier, &[
-		"isCheckpointed(uint256,uint256,uint256,bytes32,bytes32,bytes)(bool)",
-		"1",
-		"4",
-		&l.timestamp.to_string(),
-		&format!("{:?}", l.transactions_root),
-		&format!("{:?}", l.receipts_root),
-		&hex(&proof),
-	]);
+	let proven = cast_call(
+		url,
+		&verifier,
+		&[
+			"isCheckpointed(uint256,uint256,uint256,bytes32,bytes32,bytes)(bool)",
+			"1",
+			"4",
+			&l.timestamp.to_string(),
+			&format!("{:?}", l.transactions_root),
+			&format!("{:?}", l.receipts_root),
+			&hex(&proof),
+		],
+	);
 	assert_eq!(proven, "true");
 }

@@ -13,8 +13,8 @@ use bttc_primitives::{
 	staking::{RootValidatorId, SignerPubkey, TokenAmount},
 	RootChainId,
 };
-use pallet_bttc_checkpoint::StreamParams;
 use frame_support::build_struct_json_patch;
+use pallet_bttc_checkpoint::StreamParams;
 use serde_json::Value;
 use sp_consensus_grandpa::AuthorityId as GrandpaId;
 use sp_genesis_builder::PresetId;

@@ -14,7 +14,6 @@ use bttc_primitives::{
 use frame_support::{
 	assert_noop, assert_ok,
 	pallet_prelude::{InvalidTransaction, TransactionSource},
-	traits::Hooks,
 	unsigned::ValidateUnsigned,
 };
 use sp_core::H256;

@@ -843,7 +843,10 @@ impl<T: Config> ValidatorStakes<T::AttestationId> for Pallet<T> {
 impl<T: Config> CheckpointSigners for Pallet<T> {
 	/// `(id, power, signer address)` of the active validators, sorted by id.
 	fn active_signers() -> Vec<(RootValidatorId, Stake, sp_core::H160)> {
-		Pallet::<T>::active_validators().into_iter().map(|(id, r)| (id, r.power, r.signer)).collect()
+		Pallet::<T>::active_validators()
+			.into_iter()
+			.map(|(id, r)| (id, r.power, r.signer))
+			.collect()
 	}
 
 	fn signer_stake(signer: &sp_core::H160) -> Option<(RootValidatorId, Stake)> {

@@ -208,6 +208,12 @@ sp_api::decl_runtime_apis! {
 		fn signatures(chain: RootChainId, id: u64) -> Vec<[u8; 65]>;
 		/// The acknowledged checkpoints of `chain` still kept, oldest first.
 		fn acknowledged(chain: RootChainId) -> Vec<AckedCheckpoint>;
+		/// The leaf of block `number` as this state stores it (blocks not yet acknowledged on
+		/// every root chain; `None` otherwise).
+		fn leaf(number: u32) -> Option<H256>;
+		/// The Merkle root of blocks `start..=end` from this state's leaves (`None` if one is
+		/// missing or the range is longer than the runtime's longest checkpoint).
+		fn root_hash(start: u64, end: u64) -> Option<H256>;
 	}
 }
 

@@ -48,6 +48,8 @@ pub struct ChainConfig {
 	pub max_fee_per_gas_gwei: u64,
 	/// Tip per gas of a checkpoint on EIP-1559 chains, in gwei.
 	pub max_priority_fee_per_gas_gwei: u64,
+	/// Most sun one checkpoint may burn on TRON.
+	pub fee_limit_sun: u64,
 	/// Blocks a log must be buried under before it is reported.
 	pub confirmations: u64,
 	/// First block to read on first start.
@@ -68,6 +70,7 @@ struct RawChain {
 	root_chain: Option<String>,
 	max_fee_per_gas_gwei: Option<u64>,
 	max_priority_fee_per_gas_gwei: Option<u64>,
+	fee_limit_sun: Option<u64>,
 	confirmations: Option<u64>,
 	#[serde(default)]
 	start_block: u64,
@@ -137,6 +140,7 @@ pub fn parse(text: &str, path: &str) -> Result<Vec<ChainConfig>, Error> {
 			root_chain,
 			max_fee_per_gas_gwei: c.max_fee_per_gas_gwei.unwrap_or(300),
 			max_priority_fee_per_gas_gwei: c.max_priority_fee_per_gas_gwei.unwrap_or(3),
+			fee_limit_sun: c.fee_limit_sun.unwrap_or(300_000_000),
 			confirmations: c.confirmations.unwrap_or_else(|| default_confirmations(chain)),
 			start_block: c.start_block,
 			emulation: c.emulation,

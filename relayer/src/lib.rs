@@ -5,9 +5,10 @@
 //! - [`contracts`]: the contracts' `alloy` bindings, generated from their ABIs; logs decoded
 //!   into the events the sidechain attests ([`StakingEvent`]s, checkpoint acks).
 //! - [`follower`]: follows a chain's confirmed blocks with a persisted cursor.
-//! - [`submit`]: checkpoints submitted to Ethereum-like root chains, never twice.
+//! - [`submit`]: checkpoints submitted to the root chains, never twice: Ethereum and BSC over
+//!   JSON-RPC ([`submit::EthSubmitter`]), TRON over its HTTP API ([`tron_api`]).
 //! - [`config`]: which chains to follow, from a JSON file.
-//! - [`tron`]: base58check TRON addresses.
+//! - [`tron`]: TRON addresses, transactions (protobuf), ids and signatures.
 //!
 //! [`StakingEvent`]: bttc_primitives::staking::StakingEvent
 
@@ -18,6 +19,7 @@ mod error;
 pub mod follower;
 pub mod submit;
 pub mod tron;
+pub mod tron_api;
 
 pub use error::Error;
 

@@ -15,7 +15,14 @@
 //! checkpoint the root chain would refuse (too little signed power for its validator set, a
 //! wrong start) fails the estimate, with the revert reason, and is not sent.
 
-use crate::{contracts::RootChain, error::Error, follower::write_durably};
+use crate::{
+	client::Transport,
+	config::ChainConfig,
+	contracts::RootChain,
+	error::Error,
+	follower::write_durably,
+	tron_api::{TronSubmitter, TronSubmitterConfig},
+};
 use alloy::{
 	consensus::TxEnvelope,
 	eips::{eip2718::Encodable2718, BlockNumberOrTag},
@@ -309,5 +316,66 @@ impl EthSubmitter {
 			log::info!(target: crate::LOG_TARGET, "{:?}: replaced a stuck checkpoint transaction with {tx_hash:?}", self.config.chain);
 		}
 		Ok(Outcome::Sent(H256(tx_hash.0)))
+	}
+}
+
+/// The submitter of one root chain, by how it is reached.
+pub enum Submitter {
+	/// Ethereum, BSC (JSON-RPC).
+	Ethereum(EthSubmitter),
+	/// TRON (HTTP API).
+	Tron(TronSubmitter),
+}
+
+impl Submitter {
+	/// The submitter of `chain`'s checkpoints from its first endpoint, paid by `secret`, with
+	/// its transaction in flight recorded under `state_dir`; `None` if the chain has no
+	/// `RootChain`.
+	pub fn for_chain(
+		chain: &ChainConfig,
+		secret: [u8; 32],
+		state_dir: &std::path::Path,
+	) -> Result<Option<Self>, Error> {
+		let (Some(root_chain), Some(url)) = (chain.root_chain, chain.rpc_urls.first()) else {
+			return Ok(None);
+		};
+		let state_file =
+			state_dir.join(format!("{:?}.checkpoint-tx.json", chain.chain).to_lowercase());
+		Ok(Some(match chain.transport {
+			Transport::Ethereum => Submitter::Ethereum(EthSubmitter::new(SubmitterConfig {
+				chain: chain.chain,
+				url: url.clone(),
+				root_chain: Address::from(root_chain.0),
+				secret,
+				max_fee_per_gas_gwei: chain.max_fee_per_gas_gwei,
+				max_priority_fee_per_gas_gwei: chain.max_priority_fee_per_gas_gwei,
+				state_file,
+			})?),
+			Transport::Tron => Submitter::Tron(TronSubmitter::new(TronSubmitterConfig {
+				chain: chain.chain,
+				url: url.clone(),
+				root_chain,
+				secret,
+				fee_limit_sun: chain.fee_limit_sun,
+				state_file,
+			})?),
+		}))
+	}
+
+	/// The root chain's `nextStartBlock()`.
+	pub async fn next_start(&self) -> Result<u64, Error> {
+		match self {
+			Submitter::Ethereum(s) => s.next_start().await,
+			Submitter::Tron(s) => s.next_start().await,
+		}
+	}
+
+	/// Submits the checkpoint starting at `start` with ABI `data` and concatenated sorted
+	/// `sigs`, never twice (see [`EthSubmitter::submit`], [`TronSubmitter::submit`]).
+	pub async fn submit(&self, start: u64, data: Vec<u8>, sigs: Vec<u8>) -> Result<Outcome, Error> {
+		match self {
+			Submitter::Ethereum(s) => s.submit(start, data, sigs).await,
+			Submitter::Tron(s) => s.submit(start, data, sigs).await,
+		}
 	}
 }

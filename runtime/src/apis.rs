@@ -194,6 +194,14 @@ pallet_revive::impl_runtime_apis_plus_revive_traits!(
 		) -> Vec<bttc_primitives::checkpoint::AckedCheckpoint> {
 			crate::Checkpoint::acknowledged(chain)
 		}
+
+		fn leaf(number: u32) -> Option<sp_core::H256> {
+			pallet_bttc_checkpoint::Leaves::<Runtime>::get(number)
+		}
+
+		fn root_hash(start: u64, end: u64) -> Option<sp_core::H256> {
+			crate::Checkpoint::root_of(start, end)
+		}
 	}
 
 	impl sp_session::SessionKeys<Block> for Runtime {

@@ -114,6 +114,9 @@ pub mod pallet {
 		type UnsignedPriority: Get<TransactionPriority>;
 		/// Weights.
 		type WeightInfo: WeightInfo;
+		/// Validators for the benchmarks.
+		#[cfg(feature = "runtime-benchmarks")]
+		type BenchmarkHelper: crate::types::BenchmarkHelper;
 	}
 
 	/// Parameters of each root chain's stream.

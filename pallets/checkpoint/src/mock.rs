@@ -113,6 +113,22 @@ impl pallet_checkpoint::Config for Test {
 	type MaxLeafPruning = ConstU32<MAX_PRUNING>;
 	type UnsignedPriority = ConstU64<{ 1 << 20 }>;
 	type WeightInfo = ();
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = MockBenchmarkHelper;
+}
+
+#[cfg(feature = "runtime-benchmarks")]
+pub struct MockBenchmarkHelper;
+#[cfg(feature = "runtime-benchmarks")]
+impl crate::types::BenchmarkHelper for MockBenchmarkHelper {
+	fn set_signers(count: u32) {
+		Validators::set((0..count).map(|i| (u64::from(i) + 1, TOKEN, 100 + i as u8)).collect());
+	}
+	fn sign(index: u32, digest: &[u8; 32]) -> [u8; 65] {
+		let mut signature = pair(100 + index as u8).sign_prehashed(digest).0;
+		signature[64] += 27;
+		signature
+	}
 }
 
 /// TRON's stream in these tests: from block 1, a checkpoint once 4 blocks wait (at most 8),

@@ -133,3 +133,13 @@ impl SignError {
 		}
 	}
 }
+
+/// What the benchmarks need from the runtime: validators whose signer keys they can sign with.
+#[cfg(feature = "runtime-benchmarks")]
+pub trait BenchmarkHelper {
+	/// Replaces the active validators with `count` validators of equal stake whose signer
+	/// keys this helper holds.
+	fn set_signers(count: u32);
+	/// Signer `index`'s signature of `digest`: 65 bytes `r ‖ s ‖ v`, `v` 27 or 28, low `s`.
+	fn sign(index: u32, digest: &[u8; 32]) -> [u8; 65];
+}

@@ -155,7 +155,7 @@ async fn attestation_survives_downtime_floods_and_restarts() {
 	config.confirmations = CONFIRMATIONS;
 	config.node_args = vec!["--log".into(), "bttc-duties=debug".into()];
 	let mut net = Network::start(config).await.unwrap();
-	let anvil = net.root_chain.as_ref().unwrap();
+	let anvil = net.stake_chain().unwrap();
 	let stake_manager = anvil.contract("StakeManager");
 	let token = anvil.contract("BTTToken");
 
@@ -193,7 +193,7 @@ async fn attestation_survives_downtime_floods_and_restarts() {
 	net.stop_node(1);
 	net.stop_node(2);
 	let alice = &net.nodes[0];
-	let anvil = net.root_chain.as_ref().unwrap();
+	let anvil = net.stake_chain().unwrap();
 	let pubkey_hex = hex(&signer_pubkey);
 	anvil.cast_send(&token, &["approve(address,uint256)", &stake_manager, STAKE]);
 	let staked = anvil.cast_send(
@@ -289,7 +289,7 @@ async fn attestation_survives_downtime_floods_and_restarts() {
 	);
 
 	// Eve unstakes now; measure from the moment the event is confirmed on the root chain.
-	let anvil = net.root_chain.as_ref().unwrap();
+	let anvil = net.stake_chain().unwrap();
 	let unstake = anvil.cast_send(&stake_manager, &["unstake(uint256)", "5"]);
 	let unstake_block =
 		u64::from_str_radix(unstake["blockNumber"].as_str().unwrap().trim_start_matches("0x"), 16)

@@ -8,7 +8,7 @@
 use crate::error::Error;
 use prost::Message;
 use sha2::{Digest, Sha256};
-use sp_core::{ecdsa, Pair, H160};
+use sp_core::{ecdsa, H160};
 
 /// First byte of every TRON mainnet/testnet address.
 pub const ADDRESS_PREFIX: u8 = 0x41;
@@ -305,6 +305,7 @@ pub fn recover(txid: &[u8; 32], signature: &[u8; 65]) -> Option<H160> {
 #[allow(clippy::unwrap_used)] // a failing test should stop at the failing line
 mod tests {
 	use super::*;
+	use sp_core::Pair;
 
 	#[test]
 	fn usdt_contract_address_round_trips() {

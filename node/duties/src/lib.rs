@@ -129,7 +129,7 @@ where
 		let journal = Arc::new(std::sync::Mutex::new(journal::Journal::open(
 			config.state_dir.join("journal.json"),
 		)?));
-		for chain in config.root_chains {
+		for chain in config.root_chains.clone() {
 			let cursor =
 				config.state_dir.join(format!("{:?}.cursor.json", chain.chain).to_lowercase());
 			spawner.spawn(

@@ -397,7 +397,11 @@ mod tests {
 				raw_data: Some(proto::Raw::decode(&raw[..]).unwrap()),
 				signature: vec![signature.to_vec()],
 			};
-			assert_eq!(whole.encode_to_vec(), bytes(&outputs["transactionHex"]), "{name}: Transaction");
+			assert_eq!(
+				whole.encode_to_vec(),
+				bytes(&outputs["transactionHex"]),
+				"{name}: Transaction"
+			);
 		}
 	}
 

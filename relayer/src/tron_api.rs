@@ -87,10 +87,9 @@ impl TronHttp {
 				.map_err(|e| self.fail(path, e))?
 				.to_bytes();
 			if !status.is_success() {
-				return Err(self.fail(
-					path,
-					format!("HTTP {status}: {}", String::from_utf8_lossy(&body)),
-				));
+				return Err(
+					self.fail(path, format!("HTTP {status}: {}", String::from_utf8_lossy(&body)))
+				);
 			}
 			serde_json::from_slice(&body).map_err(|e| self.fail(path, format!("not JSON: {e}")))
 		};
@@ -170,8 +169,8 @@ impl TronSubmitter {
 		let signer = ecdsa::Pair::from_seed_slice(&config.secret)
 			.map_err(|_| fail("bad signer key".into()))?;
 		let digest = [0u8; 32];
-		let owner =
-			tron::recover(&digest, &tron::sign(&signer, &digest)).ok_or(fail("bad signer key".into()))?;
+		let owner = tron::recover(&digest, &tron::sign(&signer, &digest))
+			.ok_or(fail("bad signer key".into()))?;
 		Ok(Self { http: TronHttp::new(&config.url), provider, signer, owner, config })
 	}
 
@@ -187,10 +186,11 @@ impl TronSubmitter {
 	/// The contract's `nextStartBlock()`.
 	pub async fn next_start(&self) -> Result<u64, Error> {
 		let contract = RootChain::new(Address::from(self.config.root_chain.0), &self.provider);
-		let next = tokio::time::timeout(REQUEST_TIMEOUT, contract.nextStartBlock().call().into_future())
-			.await
-			.map_err(|_| self.fail("nextStartBlock(): no answer"))?
-			.map_err(|e| self.fail(format!("nextStartBlock(): {e}")))?;
+		let next =
+			tokio::time::timeout(REQUEST_TIMEOUT, contract.nextStartBlock().call().into_future())
+				.await
+				.map_err(|_| self.fail("nextStartBlock(): no answer"))?
+				.map_err(|e| self.fail(format!("nextStartBlock(): {e}")))?;
 		u64::try_from(next).map_err(|_| self.fail(format!("nextStartBlock() = {next} overflows")))
 	}
 
@@ -265,8 +265,11 @@ impl TronSubmitter {
 		let call = ContractCall {
 			owner: self.owner,
 			contract: self.config.root_chain,
-			data: RootChain::submitCheckpointCall { data: AbiBytes::from(data), sigs: AbiBytes::from(sigs) }
-				.abi_encode(),
+			data: RootChain::submitCheckpointCall {
+				data: AbiBytes::from(data),
+				sigs: AbiBytes::from(sigs),
+			}
+			.abi_encode(),
 			call_value: 0,
 			fee_limit: i64::try_from(self.config.fee_limit_sun).unwrap_or(i64::MAX),
 		};
@@ -293,9 +296,11 @@ impl TronSubmitter {
 		}
 		let mut transaction = built["transaction"].clone();
 		let raw_hex = transaction["raw_data_hex"].as_str().ok_or(self.fail("no raw_data_hex"))?;
-		let raw = sp_core::bytes::from_hex(raw_hex).map_err(|_| self.fail("raw_data_hex is not hex"))?;
+		let raw =
+			sp_core::bytes::from_hex(raw_hex).map_err(|_| self.fail("raw_data_hex is not hex"))?;
 		// The node built it; this node signs only what it asked for.
-		let (got, anchor) = tron::decode_call(&raw).map_err(|e| self.fail(format!("the node's transaction: {e}")))?;
+		let (got, anchor) = tron::decode_call(&raw)
+			.map_err(|e| self.fail(format!("the node's transaction: {e}")))?;
 		if got != call {
 			return Err(self.fail("the node's transaction is not the call asked for"));
 		}
@@ -309,8 +314,8 @@ impl TronSubmitter {
 		// Recorded first: a crash after the broadcast finds it instead of sending another.
 		self.store(Some(&InFlight { start, tx_id, expiration: anchor.expiration }))?;
 		let answer = self.http.post("/wallet/broadcasttransaction", &transaction).await?;
-		if answer["result"].as_bool() != Some(true) &&
-			answer["code"].as_str() != Some("DUP_TRANSACTION_ERROR")
+		if answer["result"].as_bool() != Some(true)
+			&& answer["code"].as_str() != Some("DUP_TRANSACTION_ERROR")
 		{
 			// Refused outright: nothing is in flight.
 			self.store(None)?;

@@ -83,8 +83,10 @@ pub trait BttcApi {
 
 	/// `root_chain`'s checkpoint waiting for signatures or its ack, with the stake that signed.
 	#[method(name = "getPendingCheckpoint")]
-	fn get_pending_checkpoint(&self, root_chain: String)
-		-> RpcResult<Option<PendingCheckpointJson>>;
+	fn get_pending_checkpoint(
+		&self,
+		root_chain: String,
+	) -> RpcResult<Option<PendingCheckpointJson>>;
 
 	/// The acknowledged checkpoint of `root_chain` covering block `number` (`null` while none
 	/// does yet).
@@ -97,5 +99,6 @@ pub trait BttcApi {
 
 	/// Block `number`'s inclusion proof against the `root_chain` checkpoint covering it.
 	#[method(name = "getInclusionProof")]
-	fn get_inclusion_proof(&self, root_chain: String, number: u64) -> RpcResult<InclusionProofJson>;
+	fn get_inclusion_proof(&self, root_chain: String, number: u64)
+		-> RpcResult<InclusionProofJson>;
 }

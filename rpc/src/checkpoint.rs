@@ -103,7 +103,8 @@ where
 		}
 		(start..=end)
 			.map(|n| {
-				let number = u32::try_from(n).map_err(|_| invalid(format!("block {n} is past u32")))?;
+				let number =
+					u32::try_from(n).map_err(|_| invalid(format!("block {n} is past u32")))?;
 				leaves::leaf(&*self.client, number)
 					.map_err(|e| unavailable(format!("leaf index: {e}")))?
 					.ok_or_else(|| {
@@ -154,7 +155,10 @@ where
 		Ok(root.0.iter().map(|b| format!("{b:02x}")).collect())
 	}
 
-	fn get_latest_checkpoint(&self, root_chain_name: String) -> RpcResult<Option<AckedCheckpointJson>> {
+	fn get_latest_checkpoint(
+		&self,
+		root_chain_name: String,
+	) -> RpcResult<Option<AckedCheckpointJson>> {
 		let chain = root_chain(&root_chain_name)?;
 		Ok(self.acknowledged(chain)?.pop().map(acked_json))
 	}

@@ -31,9 +31,9 @@ fn leaf_key(number: u32) -> Vec<u8> {
 
 /// The indexed leaf of finalized block `number`.
 pub fn leaf<C: AuxStore>(client: &C, number: u32) -> sp_blockchain::Result<Option<H256>> {
-	Ok(client.get_aux(&leaf_key(number))?.and_then(|bytes| {
-		<[u8; 32]>::try_from(bytes.as_slice()).ok().map(H256)
-	}))
+	Ok(client
+		.get_aux(&leaf_key(number))?
+		.and_then(|bytes| <[u8; 32]>::try_from(bytes.as_slice()).ok().map(H256)))
 }
 
 /// The next block the index will read (every finalized block below it was read).
@@ -59,12 +59,18 @@ where
 		let mut entries: Vec<(Vec<u8>, Vec<u8>)> = Vec::new();
 		for number in next..=last {
 			let Some(hash) = client.hash(number.unique_saturated_into())? else {
-				return Err(sp_blockchain::Error::UnknownBlock(format!("finalized block {number}")));
+				return Err(sp_blockchain::Error::UnknownBlock(format!(
+					"finalized block {number}"
+				)));
 			};
 			match client.runtime_api().leaf(hash, number) {
 				Ok(Some(leaf)) => entries.push((leaf_key(number), leaf.0.to_vec())),
-				Ok(None) => log::warn!(target: LOG_TARGET, "finalized block {number} has no checkpoint leaf"),
-				Err(e) => log::warn!(target: LOG_TARGET, "leaf of block {number} not indexed (its state is gone?): {e}"),
+				Ok(None) => {
+					log::warn!(target: LOG_TARGET, "finalized block {number} has no checkpoint leaf")
+				}
+				Err(e) => {
+					log::warn!(target: LOG_TARGET, "leaf of block {number} not indexed (its state is gone?): {e}")
+				}
 			}
 		}
 		let cursor = last.saturating_add(1).to_le_bytes();

@@ -82,22 +82,32 @@ pub async fn run_signer<B, C, P, X>(
 		else {
 			continue;
 		};
-		let (Ok(pending), Ok(child_chain_id)) = (api.pending(best), api.child_chain_id(best)) else {
+		let (Ok(pending), Ok(child_chain_id)) = (api.pending(best), api.child_chain_id(best))
+		else {
 			log::warn!(target: LOG_TARGET, "the runtime has no checkpoint API at the best block");
 			continue;
 		};
-		sent.retain(|(chain, id), _| pending.iter().any(|p| p.checkpoint.root_chain == *chain && p.id == *id));
-		refused.retain(|(chain, id), _| pending.iter().any(|p| p.checkpoint.root_chain == *chain && p.id == *id));
+		sent.retain(|(chain, id), _| {
+			pending.iter().any(|p| p.checkpoint.root_chain == *chain && p.id == *id)
+		});
+		refused.retain(|(chain, id), _| {
+			pending.iter().any(|p| p.checkpoint.root_chain == *chain && p.id == *id)
+		});
 		for p in pending {
 			let key = (p.checkpoint.root_chain, p.id);
-			if p.signers.contains(&me) || p.checkpoint.end > finalized || refused.contains_key(&key) {
+			if p.signers.contains(&me) || p.checkpoint.end > finalized || refused.contains_key(&key)
+			{
 				continue;
 			}
 			if sent.get(&key).is_some_and(|at| at.elapsed() < RESIGN_AFTER) {
 				continue;
 			}
 			// The root of this node's finalized blocks, from its finalized state.
-			let root = client.runtime_api().root_hash(finalized_hash, p.checkpoint.start, p.checkpoint.end);
+			let root = client.runtime_api().root_hash(
+				finalized_hash,
+				p.checkpoint.start,
+				p.checkpoint.end,
+			);
 			match root {
 				Ok(Some(root)) if root == p.checkpoint.root_hash => {}
 				Ok(other) => {
@@ -175,8 +185,12 @@ pub async fn run_submitter<B, C>(
 						p.checkpoint.end,
 						signatures.len()
 					),
-					Outcome::InFlight(tx) => log::debug!(target: LOG_TARGET, "{chain:?} checkpoint {}: tx {tx:?} in flight", p.id),
-					Outcome::Recorded => log::debug!(target: LOG_TARGET, "{chain:?} checkpoint {}: recorded on the root chain; waiting for its ack", p.id),
+					Outcome::InFlight(tx) => {
+						log::debug!(target: LOG_TARGET, "{chain:?} checkpoint {}: tx {tx:?} in flight", p.id)
+					}
+					Outcome::Recorded => {
+						log::debug!(target: LOG_TARGET, "{chain:?} checkpoint {}: recorded on the root chain; waiting for its ack", p.id)
+					}
 				}
 				last_outcome = Some((p.id, outcome));
 			}

@@ -158,7 +158,12 @@ where
 				spawner.spawn(
 					"checkpoint-submitter",
 					Some("duties"),
-					Box::pin(checkpoint::run_submitter(chain.chain, submitter, address, client.clone())),
+					Box::pin(checkpoint::run_submitter(
+						chain.chain,
+						submitter,
+						address,
+						client.clone(),
+					)),
 				);
 			}
 		}

@@ -46,9 +46,7 @@ fn pending_of<T: Config>(length: u32, validators: u32) -> Result<u64, BenchmarkE
 	let now = length.saturating_add(1);
 	set_block::<T>(now);
 	Checkpoint::<T>::run_streams(now);
-	Pending::<T>::get(CHAIN)
-		.map(|p| p.id)
-		.ok_or(BenchmarkError::Stop("no checkpoint proposed"))
+	Pending::<T>::get(CHAIN).map(|p| p.id).ok_or(BenchmarkError::Stop("no checkpoint proposed"))
 }
 
 /// Signs the pending checkpoint by signers `0..count`, checked as the dispatchable does.
@@ -70,7 +68,9 @@ mod benchmarks {
 
 	/// A signature on a checkpoint `v` validators signed already (the tally reads them all).
 	#[benchmark]
-	fn sign(v: Linear<0, { T::MaxValidators::get().saturating_sub(1) }>) -> Result<(), BenchmarkError> {
+	fn sign(
+		v: Linear<0, { T::MaxValidators::get().saturating_sub(1) }>,
+	) -> Result<(), BenchmarkError> {
 		let validators = T::MaxValidators::get();
 		let id = pending_of::<T>(4, validators)?;
 		presign::<T>(id, v)?;

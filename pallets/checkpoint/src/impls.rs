@@ -81,7 +81,8 @@ impl<T: Config> Pallet<T> {
 				Self::deposit_event(Event::NoAck { chain, id: pending.id });
 				weight = weight.saturating_add(T::WeightInfo::no_ack(T::MaxValidators::get()));
 			}
-			if let Some((pending, length)) = Self::next_checkpoint(chain, &params, &mut state, now) {
+			if let Some((pending, length)) = Self::next_checkpoint(chain, &params, &mut state, now)
+			{
 				Self::deposit_event(Event::CheckpointProposed {
 					chain,
 					id: pending.id,
@@ -112,9 +113,9 @@ impl<T: Config> Pallet<T> {
 			return None;
 		}
 		let waiting = last.saturating_sub(start).saturating_add(1);
-		let due = waiting >= u64::from(params.avg_length) ||
-			(waiting >= u64::from(params.min_length) &&
-				now >= state.last_ack_at.saturating_add(params.buffer_blocks));
+		let due = waiting >= u64::from(params.avg_length)
+			|| (waiting >= u64::from(params.min_length)
+				&& now >= state.last_ack_at.saturating_add(params.buffer_blocks));
 		if !due {
 			return None;
 		}
@@ -143,7 +144,10 @@ impl<T: Config> Pallet<T> {
 
 	/// The stream's proposer and its signer address; a proposer that left the active set is
 	/// replaced by the next one in rotation.
-	fn proposer_address(chain: RootChainId, state: &mut StreamState) -> Option<(RootValidatorId, H160)> {
+	fn proposer_address(
+		chain: RootChainId,
+		state: &mut StreamState,
+	) -> Option<(RootValidatorId, H160)> {
 		let active = T::Signers::active_signers();
 		let find = |id: Option<RootValidatorId>| {
 			let id = id?;
@@ -215,7 +219,8 @@ impl<T: Config> Pallet<T> {
 		id: u64,
 		signature: &[u8; 65],
 	) -> Result<(RootValidatorId, H160), SignError> {
-		let pending = Pending::<T>::get(chain).filter(|p| p.id == id).ok_or(SignError::NotPending)?;
+		let pending =
+			Pending::<T>::get(chain).filter(|p| p.id == id).ok_or(SignError::NotPending)?;
 		if !is_canonical_signature(signature) {
 			return Err(SignError::NonCanonical);
 		}
@@ -225,7 +230,8 @@ impl<T: Config> Pallet<T> {
 		let public = sp_io::crypto::secp256k1_ecdsa_recover(&rsv, &digest)
 			.map_err(|_| SignError::BadSignature)?;
 		let signer = signer_address(&public);
-		let (validator, stake) = T::Signers::signer_stake(&signer).ok_or(SignError::NotValidator)?;
+		let (validator, stake) =
+			T::Signers::signer_stake(&signer).ok_or(SignError::NotValidator)?;
 		if stake == 0 {
 			return Err(SignError::NotValidator);
 		}
@@ -248,7 +254,13 @@ impl<T: Config> Pallet<T> {
 		let before = Self::signed_stake(chain);
 		Signatures::<T>::insert(chain, validator, (signature, signer));
 		let signed = Self::signed_stake(chain);
-		Self::deposit_event(Event::CheckpointSigned { chain, id, validator, signed, threshold: needed });
+		Self::deposit_event(Event::CheckpointSigned {
+			chain,
+			id,
+			validator,
+			signed,
+			threshold: needed,
+		});
 		if before < needed && signed >= needed {
 			Self::deposit_event(Event::CheckpointReady { chain, id });
 		}
@@ -266,7 +278,8 @@ impl<T: Config> Pallet<T> {
 		if Pending::<T>::get(chain).is_none_or(|p| p.id != id) {
 			return Vec::new();
 		}
-		let mut signatures: Vec<([u8; 65], H160)> = Signatures::<T>::iter_prefix_values(chain).collect();
+		let mut signatures: Vec<([u8; 65], H160)> =
+			Signatures::<T>::iter_prefix_values(chain).collect();
 		signatures.sort_by_key(|(_, signer)| *signer);
 		signatures.into_iter().map(|(signature, _)| signature).collect()
 	}
@@ -292,9 +305,9 @@ impl<T: Config> Pallet<T> {
 			log::warn!(target: LOG_TARGET, "{chain:?}: header block {} starts at {}, the stream expected {}; following the root chain", ack.header_block_id, ack.start, state.next_start);
 		}
 		let matches_pending = Pending::<T>::get(chain).is_some_and(|p| {
-			p.checkpoint.start == ack.start &&
-				p.checkpoint.end == ack.end &&
-				p.checkpoint.root_hash == ack.root
+			p.checkpoint.start == ack.start
+				&& p.checkpoint.end == ack.end
+				&& p.checkpoint.root_hash == ack.root
 		});
 		let root_matches_blocks = Self::root_of(ack.start, ack.end) == Some(ack.root);
 		if !root_matches_blocks {
@@ -358,7 +371,8 @@ impl<T: Config> Pallet<T> {
 
 	/// The acknowledged checkpoints of `chain` still kept, oldest first.
 	pub fn acknowledged(chain: RootChainId) -> Vec<AckedCheckpoint> {
-		let mut acked: Vec<AckedCheckpoint> = Acknowledged::<T>::iter_prefix_values(chain).collect();
+		let mut acked: Vec<AckedCheckpoint> =
+			Acknowledged::<T>::iter_prefix_values(chain).collect();
 		acked.sort_by_key(|a| a.header_block_id);
 		acked
 	}
@@ -378,10 +392,19 @@ impl<T: Config> Pallet<T> {
 			let state = StreamStates::<T>::get(chain).ok_or("a stream without state")?;
 			ensure!(params.validate(T::MaxLength::get()).is_ok(), "invalid stream parameters");
 			if let Some(pending) = Pending::<T>::get(chain) {
-				ensure!(pending.checkpoint.start == state.next_start, "pending checkpoint does not start at the stream's next start");
-				ensure!(pending.checkpoint.len() <= u64::from(params.max_length), "pending checkpoint longer than max_length");
+				ensure!(
+					pending.checkpoint.start == state.next_start,
+					"pending checkpoint does not start at the stream's next start"
+				);
+				ensure!(
+					pending.checkpoint.len() <= u64::from(params.max_length),
+					"pending checkpoint longer than max_length"
+				);
 				ensure!(pending.id < state.next_id, "pending id not below the stream's next id");
-				ensure!(pending.checkpoint.root_chain == chain, "pending checkpoint of another root chain");
+				ensure!(
+					pending.checkpoint.root_chain == chain,
+					"pending checkpoint of another root chain"
+				);
 			}
 			let acked = Acknowledged::<T>::iter_prefix(chain).count();
 			ensure!(acked <= T::MaxHistory::get() as usize, "more acks kept than MaxHistory");
@@ -397,10 +420,16 @@ impl<T: Config> Pallet<T> {
 		for chain in chains {
 			ensure!(Pending::<T>::contains_key(chain), "signatures without a pending checkpoint");
 			let count = Signatures::<T>::iter_prefix(chain).count();
-			ensure!(count <= T::MaxValidators::get() as usize, "more signatures than MaxValidators");
+			ensure!(
+				count <= T::MaxValidators::get() as usize,
+				"more signatures than MaxValidators"
+			);
 		}
 		for (chain, _, _) in Priorities::<T>::iter() {
-			ensure!(Streams::<T>::contains_key(chain), "priorities of a root chain without a stream");
+			ensure!(
+				Streams::<T>::contains_key(chain),
+				"priorities of a root chain without a stream"
+			);
 		}
 		let from = LeavesFrom::<T>::get();
 		for block in Leaves::<T>::iter_keys() {

@@ -141,8 +141,7 @@ pub mod pallet {
 
 	/// The checkpoint of each stream waiting for signatures and its ack.
 	#[pallet::storage]
-	pub type Pending<T> =
-		StorageMap<_, Twox64Concat, RootChainId, PendingCheckpoint, OptionQuery>;
+	pub type Pending<T> = StorageMap<_, Twox64Concat, RootChainId, PendingCheckpoint, OptionQuery>;
 
 	/// Signatures of each stream's pending checkpoint, by validator, with the signer address
 	/// they recover to.

@@ -83,8 +83,8 @@ pub fn rotate<Id>(members: &mut [Member<Id>]) -> Option<usize> {
 	let mut best = 0;
 	for (i, m) in members.iter().enumerate().skip(1) {
 		let current = &members[best];
-		if m.priority > current.priority ||
-			(m.priority == current.priority && m.address < current.address)
+		if m.priority > current.priority
+			|| (m.priority == current.priority && m.address < current.address)
 		{
 			best = i;
 		}
@@ -148,10 +148,7 @@ mod tests {
 	#[test]
 	fn sequences_equal_the_reference_implementation() {
 		// Powers 1, 2, 3, 4 from zero priorities, 20 rounds.
-		assert_eq!(
-			sequence(&mut set(&[1, 2, 3, 4]), 20),
-			REFERENCE_1_2_3_4.to_vec(),
-		);
+		assert_eq!(sequence(&mut set(&[1, 2, 3, 4]), 20), REFERENCE_1_2_3_4.to_vec(),);
 		// Equal powers: round robin by address.
 		assert_eq!(sequence(&mut set(&[10, 10, 10]), 6), vec![1, 2, 3, 1, 2, 3]);
 		// A whale and two minnows.
@@ -177,7 +174,11 @@ mod tests {
 	fn a_joining_validator_waits_and_a_departed_one_leaves() {
 		let mut members = set(&[5, 5]);
 		sequence(&mut members, 3);
-		let active = [(1u64, 5i128, H160::from_low_u64_be(1)), (2, 5, H160::from_low_u64_be(2)), (3, 5, H160::from_low_u64_be(3))];
+		let active = [
+			(1u64, 5i128, H160::from_low_u64_be(1)),
+			(2, 5, H160::from_low_u64_be(2)),
+			(3, 5, H160::from_low_u64_be(3)),
+		];
 		let mut members = update(members, &active);
 		assert_eq!(members[2].priority, -(15 + 1));
 		// The newcomer does not propose in the very next round.

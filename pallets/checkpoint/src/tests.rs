@@ -96,7 +96,12 @@ fn a_checkpoint_is_proposed_once_avg_length_blocks_wait_with_their_merkle_root()
 		// Every block's proof verifies against the root the contracts will hold.
 		for n in 1..=4u32 {
 			let proof = merkle_proof(&leaves(1, 4), (n - 1) as usize).unwrap();
-			assert!(check_membership(leaf_of(n).hash(), u64::from(n - 1), p.checkpoint.root_hash, &proof));
+			assert!(check_membership(
+				leaf_of(n).hash(),
+				u64::from(n - 1),
+				p.checkpoint.root_hash,
+				&proof
+			));
 		}
 	});
 }
@@ -149,7 +154,8 @@ fn exactly_two_thirds_plus_one_of_stake_makes_a_checkpoint_ready() {
 		// Sorted by signer address, as RootChain.sol requires.
 		let sorted = Checkpoint::sorted_signatures(TRON, 0);
 		assert_eq!(sorted.len(), 4);
-		let mut addresses: Vec<_> = [11, 12, 13, 14].iter().map(|s| (address(*s), signature_of(*s))).collect();
+		let mut addresses: Vec<_> =
+			[11, 12, 13, 14].iter().map(|s| (address(*s), signature_of(*s))).collect();
 		addresses.sort_by_key(|(a, _)| *a);
 		assert_eq!(sorted, addresses.into_iter().map(|(_, s)| s).collect::<Vec<_>>());
 		assert!(Checkpoint::sorted_signatures(TRON, 1).is_empty());
@@ -169,7 +175,10 @@ fn forged_duplicated_non_validator_and_stale_set_signatures_are_refused() {
 		other.end += 1;
 		let mut forged = pair(11).sign_prehashed(&other.digest(CHILD_CHAIN_ID)).0;
 		forged[64] += 27;
-		assert_noop!(Checkpoint::sign(RuntimeOrigin::none(), TRON, id, forged), err(Error::NotValidator));
+		assert_noop!(
+			Checkpoint::sign(RuntimeOrigin::none(), TRON, id, forged),
+			err(Error::NotValidator)
+		);
 		// Twice by one validator.
 		assert_ok!(sign(11));
 		assert_noop!(sign(11), err(Error::AlreadySigned));
@@ -203,7 +212,10 @@ fn non_canonical_signatures_are_refused_as_the_root_chain_would() {
 		// v as recovery id (0/1) instead of 27/28.
 		let mut raw = signature_of(11);
 		raw[64] -= 27;
-		assert_noop!(Checkpoint::sign(RuntimeOrigin::none(), TRON, id, raw), err(Error::NonCanonical));
+		assert_noop!(
+			Checkpoint::sign(RuntimeOrigin::none(), TRON, id, raw),
+			err(Error::NonCanonical)
+		);
 		assert_eq!(validate(id, raw), InvalidTransaction::BadProof.into());
 		// The malleated twin (n − s, v flipped) recovers the same key but has a high s.
 		let good = signature_of(11);
@@ -215,7 +227,10 @@ fn non_canonical_signatures_are_refused_as_the_root_chain_would() {
 		let high_s: [u8; 32] = high.to_big_endian();
 		twin[32..64].copy_from_slice(&high_s);
 		twin[64] = if good[64] == 27 { 28 } else { 27 };
-		assert_noop!(Checkpoint::sign(RuntimeOrigin::none(), TRON, id, twin), err(Error::NonCanonical));
+		assert_noop!(
+			Checkpoint::sign(RuntimeOrigin::none(), TRON, id, twin),
+			err(Error::NonCanonical)
+		);
 		assert_ok!(Checkpoint::sign(RuntimeOrigin::none(), TRON, id, good));
 	});
 }
@@ -270,7 +285,12 @@ fn an_ack_moves_the_stream_rotates_the_proposer_and_is_kept() {
 fn proposers_follow_the_weighted_round_robin_across_acks() {
 	test(|| {
 		// Equal stakes: each validator proposes once in four rounds.
-		Validators::set(vec![(1, 10 * TOKEN, 11), (2, 10 * TOKEN, 12), (3, 10 * TOKEN, 13), (4, 10 * TOKEN, 14)]);
+		Validators::set(vec![
+			(1, 10 * TOKEN, 11),
+			(2, 10 * TOKEN, 12),
+			(3, 10 * TOKEN, 13),
+			(4, 10 * TOKEN, 14),
+		]);
 		Priorities::<Test>::remove_all(None);
 		run_to_block(1);
 		let first = Checkpoint::rotate_proposer(TRON).unwrap();
@@ -281,7 +301,10 @@ fn proposers_follow_the_weighted_round_robin_across_acks() {
 			run_to_block(System::block_number() + 4);
 			let p = pending();
 			assert_eq!(p.proposer_id, *proposers.last().unwrap());
-			Checkpoint::on_ack(TRON, ack_of(round + 1, next, p.checkpoint.end, p.checkpoint.root_hash));
+			Checkpoint::on_ack(
+				TRON,
+				ack_of(round + 1, next, p.checkpoint.end, p.checkpoint.root_hash),
+			);
 			next = p.checkpoint.end + 1;
 			proposers.push(StreamStates::<Test>::get(TRON).unwrap().proposer.unwrap());
 		}
@@ -333,7 +356,11 @@ fn the_root_chain_is_followed_even_when_its_checkpoint_differs() {
 		}));
 		// An ack of blocks already acknowledged is ignored.
 		Checkpoint::on_ack(TRON, ack_of(1, 1, 3, H256::repeat_byte(9)));
-		assert!(events().contains(&Event::StaleAckIgnored { chain: TRON, header_block_id: 1, start: 1 }));
+		assert!(events().contains(&Event::StaleAckIgnored {
+			chain: TRON,
+			header_block_id: 1,
+			start: 1
+		}));
 		assert_eq!(StreamStates::<Test>::get(TRON).unwrap().ack_count, 1);
 		// An ack for a root chain without a stream changes nothing.
 		Checkpoint::on_ack(RootChainId::Bsc, ack_of(1, 1, 3, H256::zero()));
@@ -352,7 +379,8 @@ fn only_the_last_acks_are_kept_and_leaves_are_pruned_behind_the_stream() {
 			Checkpoint::on_ack(TRON, ack_of(id, next, p.checkpoint.end, p.checkpoint.root_hash));
 			next = p.checkpoint.end + 1;
 		}
-		let kept: Vec<u64> = Checkpoint::acknowledged(TRON).iter().map(|a| a.header_block_id).collect();
+		let kept: Vec<u64> =
+			Checkpoint::acknowledged(TRON).iter().map(|a| a.header_block_id).collect();
 		assert_eq!(kept, vec![3, 4, 5]);
 		// Pruning (4 leaves a block) catches up with the stream's next start, never beyond.
 		run_to_block(System::block_number() + 10);
@@ -402,9 +430,13 @@ fn governance_adds_and_changes_streams_with_valid_parameters_only() {
 #[test]
 fn try_state_catches_corrupted_state() {
 	let corruptions: Vec<(&str, fn())> = vec![
-		("pending start", || Pending::<Test>::mutate(TRON, |p| p.as_mut().unwrap().checkpoint.start = 2)),
+		("pending start", || {
+			Pending::<Test>::mutate(TRON, |p| p.as_mut().unwrap().checkpoint.start = 2)
+		}),
 		("pending id", || Pending::<Test>::mutate(TRON, |p| p.as_mut().unwrap().id = 9)),
-		("orphan signature", || Signatures::<Test>::insert(RootChainId::Bsc, 1, ([0; 65], address(11)))),
+		("orphan signature", || {
+			Signatures::<Test>::insert(RootChainId::Bsc, 1, ([0; 65], address(11)))
+		}),
 		("leaf below cursor", || LeavesFrom::<Test>::put(3)),
 		("state without stream", || Streams::<Test>::remove(TRON)),
 		("priorities without stream", || Priorities::<Test>::insert(RootChainId::Ethereum, 1, 0)),

@@ -64,10 +64,10 @@ impl StreamParams {
 		if self.first_block == 0 {
 			return Err(ParamsError::FirstBlockZero);
 		}
-		if self.min_length == 0 ||
-			self.min_length > self.avg_length ||
-			self.avg_length > self.max_length ||
-			self.max_length > max_length
+		if self.min_length == 0
+			|| self.min_length > self.avg_length
+			|| self.avg_length > self.max_length
+			|| self.max_length > max_length
 		{
 			return Err(ParamsError::BadLengths);
 		}

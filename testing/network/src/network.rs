@@ -38,6 +38,9 @@ pub struct NetworkConfig {
 	pub root_chains: Vec<RootChainConfig>,
 	/// Confirmations the validators wait on the root chain.
 	pub confirmations: u64,
+	/// Whether the validators checkpoint to the root chains (their `RootChain`s are in the
+	/// `--root-chains` file); without, they only follow `StakeManager`.
+	pub checkpoints: bool,
 	/// An eth-rpc beside each validator (the nodes then keep their state in full).
 	pub eth_rpc: bool,
 	/// Ports.
@@ -62,6 +65,7 @@ impl NetworkConfig {
 				None,
 			),
 			confirmations: 2,
+			checkpoints: true,
 			eth_rpc: true,
 			ports: Ports::default(),
 			fresh: false,
@@ -122,8 +126,10 @@ impl Network {
 		let mut root_chains_file = None;
 		if !root_chains.is_empty() {
 			let file = dir.join("root-chains.json");
-			let entries: Vec<serde_json::Value> =
-				root_chains.iter().map(|r| r.root_chains_entry(config.confirmations)).collect();
+			let entries: Vec<serde_json::Value> = root_chains
+				.iter()
+				.map(|r| r.root_chains_entry(config.confirmations, config.checkpoints))
+				.collect();
 			let text = serde_json::to_string_pretty(&serde_json::json!({ "chains": entries }))
 				.map_err(|e| e.to_string())?;
 			std::fs::write(&file, text).map_err(|e| format!("{}: {e}", file.display()))?;

@@ -44,7 +44,11 @@ impl RootChainConfig {
 	/// TRON stand-in (stake chain, id 1, anvil chain id 31337, TRON's HTTP API emulated),
 	/// an Ethereum-like one (id 2, chain id 11155111 as Sepolia) and a BSC-like one (id 3,
 	/// chain id 97 as BSC's testnet), ports from `base` (`None`: free ports).
-	pub fn local_set(child_chain_id: u64, base: Option<u16>, tron_api_port: Option<u16>) -> Vec<Self> {
+	pub fn local_set(
+		child_chain_id: u64,
+		base: Option<u16>,
+		tron_api_port: Option<u16>,
+	) -> Vec<Self> {
 		let at = |offset: u16| base.map(|b| b.saturating_add(offset));
 		vec![
 			Self {
@@ -180,8 +184,8 @@ impl RootChain {
 
 	/// This chain's entry in the validators' `--root-chains` file, `confirmations` deep:
 	/// through the TRON API emulation if there is one, with its `StakeManager` (stake chain)
-	/// and `RootChain`.
-	pub fn root_chains_entry(&self, confirmations: u64) -> serde_json::Value {
+	/// and, with `checkpoints`, its `RootChain`.
+	pub fn root_chains_entry(&self, confirmations: u64, checkpoints: bool) -> serde_json::Value {
 		let mut entry = match &self.tron_api {
 			Some(api) => serde_json::json!({
 				"chain": self.name,
@@ -197,7 +201,9 @@ impl RootChain {
 			}),
 		};
 		entry["confirmations"] = confirmations.into();
-		entry["rootChain"] = self.contract("RootChain").into();
+		if checkpoints {
+			entry["rootChain"] = self.contract("RootChain").into();
+		}
 		let stake_manager = self.contract("StakeManager");
 		if !stake_manager.is_empty() {
 			entry["stakeManager"] = stake_manager.into();

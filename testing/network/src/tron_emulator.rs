@@ -63,8 +63,11 @@ impl TronApiEmulator {
 			.await
 			.map_err(|e| format!("TRON emulation port {port}: {e}"))?;
 		let log = std::fs::File::create(log).map_err(|e| format!("{}: {e}", log.display()))?;
-		let state =
-			Arc::new(State { anvil: anvil.to_string(), sent: Mutex::default(), log: Mutex::new(log) });
+		let state = Arc::new(State {
+			anvil: anvil.to_string(),
+			sent: Mutex::default(),
+			log: Mutex::new(log),
+		});
 		// Every owner's call is executed by impersonation.
 		crate::rpc(anvil, "anvil_autoImpersonateAccount", json!([true]))
 			.await
@@ -122,7 +125,8 @@ impl State {
 
 	async fn handle(&self, request: Request<hyper::body::Incoming>) -> Response<Full<Bytes>> {
 		let path = request.uri().path().to_string();
-		let body = match http_body_util::Limited::new(request.into_body(), MAX_BODY).collect().await {
+		let body = match http_body_util::Limited::new(request.into_body(), MAX_BODY).collect().await
+		{
 			Ok(body) => body.to_bytes(),
 			Err(e) => return reply(400, json!({ "Error": e.to_string() })),
 		};
@@ -145,8 +149,9 @@ impl State {
 	}
 
 	async fn forward(&self, body: Bytes) -> Response<Full<Bytes>> {
-		let client = hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
-			.build_http::<Full<Bytes>>();
+		let client =
+			hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
+				.build_http::<Full<Bytes>>();
 		let Ok(request) = Request::post(&self.anvil)
 			.header("content-type", "application/json")
 			.body(Full::new(body))
@@ -194,11 +199,17 @@ impl State {
 			.as_str()
 			.and_then(|n| u64::from_str_radix(n.trim_start_matches("0x"), 16).ok())
 			.unwrap_or_default();
-		let id: [u8; 32] = bytes_of(&block["hash"]).and_then(|b| b.try_into().ok()).unwrap_or_default();
+		let id: [u8; 32] =
+			bytes_of(&block["hash"]).and_then(|b| b.try_into().ok()).unwrap_or_default();
 		let anchor = tron::Anchor::on_block(number, &id, unix_millis(), EXPIRATION_MS);
 		let raw = prost::Message::encode_to_vec(&tron::trigger_smart_contract(&call, &anchor));
 		let tx_id = tron::txid(&raw);
-		self.note(&format!("triggersmartcontract {:?} → {:?}: txID {}", call.owner, call.contract, hex(&tx_id)));
+		self.note(&format!(
+			"triggersmartcontract {:?} → {:?}: txID {}",
+			call.owner,
+			call.contract,
+			hex(&tx_id)
+		));
 		json!({
 			"result": { "result": true },
 			"transaction": {
@@ -267,7 +278,9 @@ impl State {
 			}]),
 		)
 		.await;
-		let Some(hash) = sent.as_ref().and_then(|h| bytes_of(h)).and_then(|b| <[u8; 32]>::try_from(b).ok()) else {
+		let Some(hash) =
+			sent.as_ref().and_then(|h| bytes_of(h)).and_then(|b| <[u8; 32]>::try_from(b).ok())
+		else {
 			return tron_error("OTHER_ERROR", "anvil refused the call");
 		};
 		if let Ok(mut map) = self.sent.lock() {
@@ -292,7 +305,8 @@ impl State {
 			return json!({});
 		};
 		let receipt =
-			crate::rpc(&self.anvil, "eth_getTransactionReceipt", json!([format!("{hash:?}")])).await;
+			crate::rpc(&self.anvil, "eth_getTransactionReceipt", json!([format!("{hash:?}")]))
+				.await;
 		let Some(receipt) = receipt.filter(|r| !r.is_null()) else { return json!({}) };
 		let number = |key: &str| {
 			receipt[key]

@@ -250,6 +250,7 @@ async fn checkpoints_reach_every_root_chain_survive_a_dead_proposer_and_restarts
 		"stopped {} (proposer of Ethereum round {round_id}, from block {round_start})",
 		DEV_VALIDATORS[victim_index]
 	);
+	let ethereum = net.root_chain("ethereum").unwrap();
 	let before = current_header_block(ethereum);
 	let alice = &net.nodes[0];
 	// The dead proposer's round expires (no-ack after the 20-block buffer) and another

@@ -146,8 +146,7 @@ impl EthSubmitter {
 
 	fn load(&self) -> Result<Option<InFlight>, Error> {
 		match std::fs::read_to_string(&self.config.state_file) {
-			Ok(text) => serde_json::from_str(&text)
-				.map(Some)
+			Ok(text) => serde_json::from_str::<Option<InFlight>>(&text)
 				.map_err(|e| self.fail(format!("{}: {e}", self.config.state_file.display()))),
 			Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
 			Err(e) => Err(self.fail(format!("{}: {e}", self.config.state_file.display()))),

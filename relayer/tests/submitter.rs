@@ -141,7 +141,10 @@ async fn ethereum_submissions_land_once_replace_stuck_ones_and_respect_caps() {
 	// Asked again, by the same submitter or after a restart: nothing is sent.
 	assert_eq!(submitter.submit(1, data.clone(), sigs.clone()).await.unwrap(), Outcome::Recorded);
 	let restarted = eth_submitter(&chain, &state, 300);
-	assert_eq!(restarted.submit(1, data, sigs).await.unwrap(), Outcome::Recorded);
+	assert_eq!(restarted.submit(1, data.clone(), sigs.clone()).await.unwrap(), Outcome::Recorded);
+	// A node without any record (another proposer after a no-ack) reads the contract first.
+	let other = eth_submitter(&chain, &dir.0.join("other.json"), 300);
+	assert_eq!(other.submit(1, data, sigs).await.unwrap(), Outcome::Recorded);
 
 	// 2. Blocks 5..=8 while mining is paused: the transaction is stuck in the pool.
 	rpc(&chain.url, "evm_setAutomine", serde_json::json!([false])).await.unwrap();

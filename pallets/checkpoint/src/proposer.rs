@@ -116,6 +116,7 @@ pub fn update<Id: Ord + Copy>(
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)] // a failing test should stop at the failing line
 mod tests {
 	use super::*;
 

@@ -279,7 +279,7 @@ impl State {
 		)
 		.await;
 		let Some(hash) =
-			sent.as_ref().and_then(|h| bytes_of(h)).and_then(|b| <[u8; 32]>::try_from(b).ok())
+			sent.as_ref().and_then(bytes_of).and_then(|b| <[u8; 32]>::try_from(b).ok())
 		else {
 			return tron_error("OTHER_ERROR", "anvil refused the call");
 		};

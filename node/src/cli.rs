@@ -31,6 +31,10 @@ pub enum Subcommand {
 
 	/// Print the chain-spec presets that the runtime offers.
 	ListPresets,
+
+	/// Generate a validator's keys: session keys into the keystore, the root-chain signer key
+	/// into a file; print the public keys for the chain spec and the root chain.
+	GenerateValidatorKeys(crate::validator_keys::GenerateValidatorKeysCmd),
 }
 
 /// `bttc-node [SUBCOMMAND] [OPTIONS]`.

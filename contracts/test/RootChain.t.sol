@@ -5,6 +5,9 @@ import {BaseTest} from "./utils/BaseTest.sol";
 import {StakeManager} from "../src/staking/StakeManager.sol";
 import {RootChain} from "../src/root/RootChain.sol";
 import {CheckpointSignatures} from "../src/lib/CheckpointSignatures.sol";
+import {CheckpointVerifier} from "../src/root/CheckpointVerifier.sol";
+import {IRootChain} from "../src/interfaces/IRootChain.sol";
+import {MerkleTree} from "./utils/MerkleTree.sol";
 
 contract RootChainTest is BaseTest {
     event NewHeaderBlock(
@@ -224,5 +227,30 @@ contract RootChainTest is BaseTest {
         }
         sigs[off + 64] = bytes1(uint8(sigs[off + 64]) == 27 ? 28 : 27);
         return sigs;
+    }
+
+    function test_verifierProvesABlockOfACheckpoint() public {
+        // Blocks 0..4 with leaves from their Ethereum view; the checkpoint commits their root.
+        bytes32[] memory leaves = new bytes32[](5);
+        for (uint256 n = 0; n < 5; n++) {
+            leaves[n] = MerkleTree.blockLeaf(n, 1000 + n, keccak256(abi.encode("tx", n)), keccak256(abi.encode("rc", n)));
+        }
+        bytes32 root = MerkleTree.root(leaves);
+        bytes memory data = _checkpointData(vm.addr(0x1001), 0, 4, root);
+        rootChain.submitCheckpoint(data, _signSorted(_digest(data), _allKeys()));
+        CheckpointVerifier verifier = new CheckpointVerifier(IRootChain(address(rootChain)));
+        for (uint256 n = 0; n < 5; n++) {
+            bytes memory proof = MerkleTree.proof(leaves, n);
+            assertEq(verifier.blockLeaf(n, 1000 + n, keccak256(abi.encode("tx", n)), keccak256(abi.encode("rc", n))), leaves[n]);
+            assertTrue(verifier.checkMembership(leaves[n], n, root, proof));
+            assertTrue(
+                verifier.isCheckpointed(1, n, 1000 + n, keccak256(abi.encode("tx", n)), keccak256(abi.encode("rc", n)), proof)
+            );
+            // Another time, or a block outside the checkpoint, is not in it.
+            assertFalse(
+                verifier.isCheckpointed(1, n, 999, keccak256(abi.encode("tx", n)), keccak256(abi.encode("rc", n)), proof)
+            );
+        }
+        assertFalse(verifier.isCheckpointed(1, 5, 1005, bytes32(0), bytes32(0), ""));
     }
 }

@@ -149,6 +149,8 @@ async function main() {
   const rootChain = await deploy('RootChain', await validatorSet.getAddress(), childChainId, firstBlock);
   contracts.RootChain = await rootChain.getAddress();
   await send('setRootChain', validatorSet.setRootChain(contracts.RootChain));
+  const verifier = await deploy('CheckpointVerifier', contracts.RootChain);
+  contracts.CheckpointVerifier = await verifier.getAddress();
 
   const stateSender = await deploy('StateSender', wallet.address);
   contracts.StateSender = await stateSender.getAddress();

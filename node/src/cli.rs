@@ -42,13 +42,15 @@ pub struct Cli {
 	#[clap(flatten)]
 	pub run: sc_cli::RunCmd,
 
-	/// Validators: root chains to follow and report staking events from (JSON file: chain,
-	/// transport, rpcUrl, stakeManager, confirmations, startBlock; see the README).
+	/// Validators: root chains to follow (staking events, checkpoint acks) and submit
+	/// checkpoints to (JSON file: chain, transport, rpcUrl(s), stakeManager, rootChain,
+	/// confirmations, startBlock, fee caps; see the README).
 	#[arg(long, value_name = "FILE")]
 	pub root_chains: Option<std::path::PathBuf>,
 
-	/// Validators: file holding the root-chain signer's secret key (0x + 64 hex digits), to
-	/// bind this node's session keys to its validator. Keep the file private.
+	/// Validators: file holding the root-chain signer's secret key (0x + 64 hex digits): binds
+	/// this node's session keys to its validator, signs checkpoints and pays their submission
+	/// to the root chains. Keep the file private.
 	#[arg(long, value_name = "FILE")]
 	pub root_signer_key: Option<std::path::PathBuf>,
 }

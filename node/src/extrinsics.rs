@@ -70,4 +70,13 @@ impl DutyExtrinsics<Block> for RuntimeDutyExtrinsics {
 			},
 		}))
 	}
+
+	fn sign_checkpoint(
+		&self,
+		chain: bttc_primitives::RootChainId,
+		id: u64,
+		signature: [u8; 65],
+	) -> sp_runtime::OpaqueExtrinsic {
+		bare(RuntimeCall::Checkpoint(pallet_bttc_checkpoint::Call::sign { chain, id, signature }))
+	}
 }

@@ -243,6 +243,13 @@ pub fn new_full<
 		bttc_consensus::prune_weights(client.clone(), client.finality_notification_stream()),
 	);
 
+	// Every finalized block's checkpoint leaf, for `bttc_getRootHash` and inclusion proofs.
+	task_manager.spawn_handle().spawn(
+		"bttc-leaf-index",
+		None,
+		bttc_rpc::leaves::run(client.clone()),
+	);
+
 	if role.is_authority() {
 		bttc_duties::spawn(
 			&task_manager.spawn_handle(),

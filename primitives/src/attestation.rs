@@ -42,6 +42,25 @@ pub mod crypto {
 pub enum AttestedEvent {
 	/// A `StakeManager` event of the stake chain.
 	Staking(StakingEvent),
+	/// A root chain's `RootChain` recorded a checkpoint (`NewHeaderBlock`).
+	CheckpointAck(CheckpointAck),
+}
+
+/// `NewHeaderBlock(proposer, headerBlockId, reward, start, end, root)` of a `RootChain`.
+#[derive(
+	Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+)]
+pub struct CheckpointAck {
+	/// Header block id (1, 2, 3, … per root chain).
+	pub header_block_id: u64,
+	/// Signer address of the proposer named in the checkpoint.
+	pub proposer: sp_core::H160,
+	/// First block.
+	pub start: u64,
+	/// Last block.
+	pub end: u64,
+	/// Merkle root.
+	pub root: H256,
 }
 
 impl AttestedEvent {
@@ -53,6 +72,12 @@ impl AttestedEvent {
 				event.name(),
 				event.validator_id(),
 				event.nonce()
+			),
+			AttestedEvent::CheckpointAck(ack) => alloc::format!(
+				"checkpoint {} (blocks {}..={})",
+				ack.header_block_id,
+				ack.start,
+				ack.end
 			),
 		}
 	}

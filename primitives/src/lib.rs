@@ -9,6 +9,7 @@
 extern crate alloc;
 
 pub mod attestation;
+pub mod checkpoint;
 pub mod span;
 pub mod staking;
 pub mod traits;
@@ -85,6 +86,8 @@ pub mod time {
 	DecodeWithMemTracking,
 	MaxEncodedLen,
 	TypeInfo,
+	serde::Serialize,
+	serde::Deserialize,
 )]
 pub enum RootChainId {
 	/// TRON: the stake chain, where StakeManager lives.

@@ -2,9 +2,14 @@
 //! of these traits in its `Config`; the runtime wires the pallet that provides it. No pallet
 //! imports another.
 
-use crate::span::{Span, Stake, ValidatorIndex};
-use crate::RootChainId;
+use crate::{
+	checkpoint::BlockLeaf,
+	span::{Span, Stake, ValidatorIndex},
+	staking::RootValidatorId,
+	RootChainId,
+};
 use alloc::vec::Vec;
+use sp_core::H160;
 use sp_runtime::Weight;
 
 /// Validators allowed to attest root-chain events and their **current** stakes (the staking
@@ -63,4 +68,24 @@ impl<ValidatorId, AuthorityId> OnSpanStart<ValidatorId, AuthorityId> for () {
 	fn on_span_start(_span: &Span<ValidatorId, AuthorityId>) -> Weight {
 		Weight::zero()
 	}
+}
+
+/// The active validators as checkpoint signers (the staking pallet): who may sign a checkpoint
+/// with which root-chain signer key, and with what current stake.
+pub trait CheckpointSigners {
+	/// The active validators as `(id, stake, signer address)`, sorted by id.
+	fn active_signers() -> Vec<(RootValidatorId, Stake, H160)>;
+	/// The active validator whose root-chain signer address is `signer`, with its stake.
+	fn signer_stake(signer: &H160) -> Option<(RootValidatorId, Stake)>;
+	/// The current stake of validator `id` (0 once it is no longer active).
+	fn stake_of(id: RootValidatorId) -> Stake;
+	/// Total stake of the active validators.
+	fn total_stake() -> Stake;
+}
+
+/// The current block's leaf in the checkpoint tree, from its Ethereum view (the EVM pallet's
+/// block, read in `on_finalize` after that pallet built it).
+pub trait BlockLeafSource {
+	/// The leaf of the block being finalized, if its Ethereum view exists.
+	fn current_leaf() -> Option<BlockLeaf>;
 }

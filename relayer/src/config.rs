@@ -5,14 +5,18 @@
 //!     "chain": "tron",                 // tron | ethereum | bsc
 //!     "transport": "tron",             // tron (<rpcUrl>/jsonrpc) | ethereum
 //!     "rpcUrl": "https://api.trongrid.io", // or "rpcUrls": [ … ]: endpoints that must agree
-//!     "stakeManager": "T…",            // base58 for tron transport, 0x-hex otherwise
+//!     "stakeManager": "T…",            // the stake chain's StakeManager (base58 for tron
+//!                                      // transport, 0x-hex otherwise); optional
+//!     "rootChain": "T…",               // this chain's RootChain (checkpoints); optional
 //!     "confirmations": 18,             // optional: tron 18, ethereum 6, bsc 15
+//!     "maxFeePerGasGwei": 300,         // optional: cap on a checkpoint's gas price
+//!     "maxPriorityFeePerGasGwei": 3,   // optional: tip of a checkpoint (EIP-1559 chains)
 //!     "startBlock": 0,                 // optional: first block to read
 //!     "emulation": "…"                 // optional: set when a stand-in serves the chain
 //! } ] }
 //! ```
 
-use crate::{client::Transport, error::Error, tron};
+use crate::{client::Transport, contracts::ContractKind, error::Error, tron};
 use bttc_primitives::RootChainId;
 use serde::Deserialize;
 use sp_core::H160;
@@ -36,8 +40,16 @@ pub struct ChainConfig {
 	pub transport: Transport,
 	/// Endpoints (at least one); with several, every range read must be identical on all.
 	pub rpc_urls: Vec<String>,
-	/// `StakeManager` address (20-byte account).
-	pub stake_manager: H160,
+	/// `StakeManager` address (20-byte account), on the stake chain.
+	pub stake_manager: Option<H160>,
+	/// `RootChain` address (checkpoints).
+	pub root_chain: Option<H160>,
+	/// Most a checkpoint pays per gas, in gwei.
+	pub max_fee_per_gas_gwei: u64,
+	/// Tip per gas of a checkpoint on EIP-1559 chains, in gwei.
+	pub max_priority_fee_per_gas_gwei: u64,
+	/// Most sun one checkpoint may burn on TRON.
+	pub fee_limit_sun: u64,
 	/// Blocks a log must be buried under before it is reported.
 	pub confirmations: u64,
 	/// First block to read on first start.
@@ -54,7 +66,11 @@ struct RawChain {
 	rpc_url: Option<String>,
 	#[serde(default)]
 	rpc_urls: Vec<String>,
-	stake_manager: String,
+	stake_manager: Option<String>,
+	root_chain: Option<String>,
+	max_fee_per_gas_gwei: Option<u64>,
+	max_priority_fee_per_gas_gwei: Option<u64>,
+	fee_limit_sun: Option<u64>,
 	confirmations: Option<u64>,
 	#[serde(default)]
 	start_block: u64,
@@ -88,12 +104,18 @@ pub fn parse(text: &str, path: &str) -> Result<Vec<ChainConfig>, Error> {
 		if chains.iter().any(|known: &ChainConfig| known.chain == chain) {
 			return Err(fail(format!("chain `{}` listed twice", c.chain)));
 		}
-		let stake_manager = match c.transport {
-			Transport::Tron if c.stake_manager.starts_with('T') => {
-				tron::parse_address(&c.stake_manager)?
-			}
-			_ => H160(crate::client::parse_fixed(&c.stake_manager, "a 20-byte 0x address")?),
+		let address = |text: &str| match c.transport {
+			Transport::Tron if text.starts_with('T') => tron::parse_address(text),
+			_ => crate::client::parse_fixed(text, "a 20-byte 0x address").map(H160),
 		};
+		let stake_manager = c.stake_manager.as_deref().map(address).transpose()?;
+		let root_chain = c.root_chain.as_deref().map(address).transpose()?;
+		if stake_manager.is_none() && root_chain.is_none() {
+			return Err(fail(format!(
+				"chain `{}` names no contract: give stakeManager and/or rootChain",
+				c.chain
+			)));
+		}
 		let mut rpc_urls = c.rpc_urls;
 		if let Some(url) = c.rpc_url {
 			rpc_urls.insert(0, url);
@@ -115,12 +137,30 @@ pub fn parse(text: &str, path: &str) -> Result<Vec<ChainConfig>, Error> {
 			transport: c.transport,
 			rpc_urls,
 			stake_manager,
+			root_chain,
+			max_fee_per_gas_gwei: c.max_fee_per_gas_gwei.unwrap_or(300),
+			max_priority_fee_per_gas_gwei: c.max_priority_fee_per_gas_gwei.unwrap_or(3),
+			fee_limit_sun: c.fee_limit_sun.unwrap_or(300_000_000),
 			confirmations: c.confirmations.unwrap_or_else(|| default_confirmations(chain)),
 			start_block: c.start_block,
 			emulation: c.emulation,
 		});
 	}
 	Ok(chains)
+}
+
+impl ChainConfig {
+	/// The contracts to follow on this chain, with their kind.
+	pub fn contracts(&self) -> Vec<(H160, ContractKind)> {
+		let mut contracts = Vec::new();
+		if let Some(address) = self.stake_manager {
+			contracts.push((address, ContractKind::StakeManager));
+		}
+		if let Some(address) = self.root_chain {
+			contracts.push((address, ContractKind::RootChain));
+		}
+		contracts
+	}
 }
 
 /// Reads and parses the config file at `path`.
@@ -148,6 +188,8 @@ mod tests {
 		.unwrap();
 		assert_eq!(chains[0].confirmations, 18);
 		assert_eq!(chains[0].stake_manager, chains[1].stake_manager);
+		assert_eq!(chains[0].root_chain, None);
+		assert_eq!(chains[0].max_fee_per_gas_gwei, 300);
 		assert_eq!((chains[1].confirmations, chains[1].start_block), (2, 9));
 		assert_eq!(chains[0].rpc_urls, vec!["http://t".to_string()]);
 	}
@@ -169,6 +211,8 @@ mod tests {
 			r#"{"chains":[{"chain":"bsc","transport":"ethereum","rpcUrls":["http://a","http://a"],"stakeManager":"0xa614f803b6fd780986a42c78ec9c7f77e6ded13c"}]}"#
 		)
 		.contains("twice"));
+		assert!(err(r#"{"chains":[{"chain":"bsc","transport":"ethereum","rpcUrl":"http://a"}]}"#)
+			.contains("names no contract"));
 	}
 
 	#[test]

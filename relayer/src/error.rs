@@ -64,6 +64,14 @@ pub enum Error {
 		/// What the disagreeing endpoint answered.
 		other: String,
 	},
+	/// A checkpoint could not be submitted to a root chain.
+	#[error("{chain} checkpoint submission: {reason}")]
+	Submit {
+		/// Root chain.
+		chain: String,
+		/// Why.
+		reason: String,
+	},
 	/// The cursor file could not be read or written.
 	#[error("cursor file {path}: {reason}")]
 	Cursor {

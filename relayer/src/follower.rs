@@ -1,7 +1,7 @@
-//! Following a root chain's `StakeManager` logs: only blocks at least `confirmations` deep
-//! are read, so reorganisations shallower than that are never seen. With several endpoints,
-//! a range is accepted only when every endpoint returns the same logs for it. Logs of any
-//! other contract are refused.
+//! Following a root chain's contracts (`StakeManager` on the stake chain, `RootChain` on every
+//! root chain): only blocks at least `confirmations` deep are read, so reorganisations
+//! shallower than that are never seen. With several endpoints, a range is accepted only when
+//! every endpoint returns the same logs for it. Logs of any other contract are refused.
 //!
 //! Reading is two steps, so nothing observed is lost: [`Follower::poll`] returns the events
 //! of the next confirmed range without moving; the caller keeps them durably (the validator
@@ -10,11 +10,11 @@
 //! guard drop the duplicates.
 
 use crate::{
-	abi::{decode_staking_log, staking_topics},
 	client::{RootChainClient, RootLog},
+	contracts::{decode_log, topics, ContractKind},
 	error::Error,
 };
-use bttc_primitives::{staking::StakingEvent, RootChainId};
+use bttc_primitives::{attestation::AttestedEvent, RootChainId};
 use sp_core::{H160, H256};
 use std::{io::Write, path::PathBuf};
 
@@ -33,7 +33,7 @@ pub struct ObservedEvent {
 	/// Block containing it.
 	pub block_number: u64,
 	/// The decoded event.
-	pub event: StakingEvent,
+	pub event: AttestedEvent,
 }
 
 /// The events of one confirmed range, not yet committed.
@@ -99,11 +99,11 @@ pub fn write_durably(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()
 	std::fs::File::open(dir)?.sync_all()
 }
 
-/// Follows one root chain's staking events.
+/// Follows one root chain's contracts.
 pub struct Follower {
 	chain: RootChainId,
 	endpoints: Vec<RootChainClient>,
-	stake_manager: H160,
+	contracts: Vec<(H160, ContractKind)>,
 	confirmations: u64,
 	cursor: CursorFile,
 	next_block: u64,
@@ -111,23 +111,26 @@ pub struct Follower {
 
 impl Follower {
 	/// Starts at the stored cursor, or at `start_block` on first start. `endpoints` (at least
-	/// one) must agree on every range read.
+	/// one) must agree on every range read; `contracts` (at least one) are the contracts whose
+	/// events are read.
 	pub fn new(
 		chain: RootChainId,
 		endpoints: Vec<RootChainClient>,
-		stake_manager: H160,
+		contracts: Vec<(H160, ContractKind)>,
 		confirmations: u64,
 		cursor: CursorFile,
 		start_block: u64,
 	) -> Result<Self, Error> {
+		let fail =
+			|reason: &str| Error::Config { path: format!("{chain:?}"), reason: reason.into() };
 		if endpoints.is_empty() {
-			return Err(Error::Config {
-				path: format!("{chain:?}"),
-				reason: "no RPC endpoint: give rpcUrl or rpcUrls".into(),
-			});
+			return Err(fail("no RPC endpoint: give rpcUrl or rpcUrls"));
+		}
+		if contracts.is_empty() {
+			return Err(fail("no contract to follow: give stakeManager and/or rootChain"));
 		}
 		let next_block = cursor.load()?.unwrap_or(start_block).max(start_block);
-		Ok(Self { chain, endpoints, stake_manager, confirmations, cursor, next_block })
+		Ok(Self { chain, endpoints, contracts, confirmations, cursor, next_block })
 	}
 
 	/// Next root-chain block to read.
@@ -146,7 +149,7 @@ impl Follower {
 	}
 
 	/// Reads the confirmed blocks not read yet (at most [`MAX_BLOCK_RANGE`]) and returns their
-	/// staking events in chain order, without moving: call [`Self::commit`] with
+	/// events in chain order, without moving: call [`Self::commit`] with
 	/// `next_block` once they are kept. Logs that do not decode, or that another contract
 	/// emitted, are reported through `on_malformed` and skipped. `None` when no new block is
 	/// confirmed.
@@ -164,15 +167,18 @@ impl Follower {
 		let logs = self.agreed_logs(self.next_block, to).await?;
 		let mut events = Vec::new();
 		for log in logs.into_iter().filter(|l| !l.removed) {
-			if log.address != self.stake_manager {
+			let Some(kind) = self.kind_of(&log.address) else {
 				on_malformed(Error::ForeignLog {
 					address: format!("{:?}", log.address),
-					expected: format!("{:?}", self.stake_manager),
+					expected: format!(
+						"{:?}",
+						self.contracts.iter().map(|(a, _)| *a).collect::<Vec<_>>()
+					),
 					tx_hash: format!("{:?}", log.log.tx_hash),
 				});
 				continue;
-			}
-			match decode_staking_log(&log.log) {
+			};
+			match decode_log(kind, &log.log) {
 				Ok(Some(event)) => events.push(ObservedEvent {
 					chain: self.chain,
 					tx_hash: log.log.tx_hash,
@@ -188,12 +194,20 @@ impl Follower {
 		Ok(Some(Batch { events, next_block: to.saturating_add(1) }))
 	}
 
+	fn kind_of(&self, address: &H160) -> Option<ContractKind> {
+		self.contracts.iter().find(|(a, _)| a == address).map(|(_, kind)| *kind)
+	}
+
 	/// The logs of `from..=to`, identical on every endpoint.
 	async fn agreed_logs(&self, from: u64, to: u64) -> Result<Vec<RootLog>, Error> {
-		let topics = staking_topics();
+		let addresses: Vec<H160> = self.contracts.iter().map(|(a, _)| *a).collect();
+		let mut wanted: Vec<H256> =
+			self.contracts.iter().flat_map(|(_, kind)| topics(*kind)).collect();
+		wanted.sort();
+		wanted.dedup();
 		let mut agreed: Option<(Vec<RootLog>, &str)> = None;
 		for endpoint in &self.endpoints {
-			let mut logs = endpoint.logs(from, to, self.stake_manager, &topics).await?;
+			let mut logs = endpoint.logs(from, to, &addresses, &wanted).await?;
 			logs.sort_by_key(|l| (l.block_number, l.log_index));
 			if let Some((first, first_url)) = &agreed {
 				if *first != logs {

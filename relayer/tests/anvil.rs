@@ -9,9 +9,11 @@
 #![allow(clippy::unwrap_used)] // a failing test should stop at the failing line
 
 use bttc_network::{RootChainConfig, TempDir, DEPLOYER};
+use bttc_primitives::attestation::AttestedEvent;
 use bttc_primitives::{staking::StakingEvent, RootChainId};
 use bttc_relayer::{
 	client::{RootChainClient, Transport},
+	contracts::ContractKind,
 	follower::{CursorFile, Follower},
 };
 use sp_core::H160;
@@ -42,7 +44,14 @@ async fn poll(follower: &mut Follower) -> Vec<StakingEvent> {
 		return vec![];
 	};
 	follower.commit(batch.next_block).unwrap();
-	batch.events.into_iter().map(|e| e.event).collect()
+	batch
+		.events
+		.into_iter()
+		.map(|e| match e.event {
+			AttestedEvent::Staking(event) => event,
+			other => panic!("not a staking event: {other:?}"),
+		})
+		.collect()
 }
 
 /// A root chain for one test: anvil (mining on demand) with the contracts deployed, from the
@@ -78,7 +87,7 @@ impl RootChain {
 		Follower::new(
 			RootChainId::Tron,
 			urls.iter().map(|u| RootChainClient::new(u, Transport::Ethereum).unwrap()).collect(),
-			self.stake_manager_address,
+			vec![(self.stake_manager_address, ContractKind::StakeManager)],
 			CONFIRMATIONS,
 			CursorFile::new(self.dir.0.join("cursor.json")),
 			0,
@@ -93,7 +102,7 @@ impl RootChain {
 
 /// Deploys the root-chain contracts again; returns the new StakeManager's address.
 fn deploy(url: &str, out: &Path) -> (String, String) {
-	let deployed = bttc_network::deploy(url, out, "stake").unwrap();
+	let deployed = bttc_network::deploy(url, out, "stake", &[]).unwrap();
 	(
 		deployed["contracts"]["StakeManager"].as_str().unwrap().to_string(),
 		deployed["contracts"]["BTTToken"].as_str().unwrap().to_string(),
@@ -160,7 +169,7 @@ async fn follower_reports_confirmed_stake_manager_events_once() {
 	assert!(
 		matches!(
 			uncommitted.events.as_slice(),
-			[e] if matches!(e.event, StakingEvent::UnstakeInit { validator_id: 5, nonce: 2, .. })
+			[e] if matches!(e.event, AttestedEvent::Staking(StakingEvent::UnstakeInit { validator_id: 5, nonce: 2, .. }))
 		),
 		"{uncommitted:?}"
 	);

@@ -1,8 +1,15 @@
 //! # BTTC RPC
 //!
 //! The JSON-RPC methods a BTTC node serves beyond polkadot-sdk's defaults: account nonces
-//! (`system_accountNextIndex`) and fee queries (`payment_*`). The `bttc_*` namespace (spans,
-//! checkpoints, exit proofs) is added here as those features land.
+//! (`system_accountNextIndex`), fee queries (`payment_*`) and `bttc_*` checkpoints
+//! ([`api::BttcApiServer`]: `bttc_getRootHash`, `bttc_getLatestCheckpoint`,
+//! `bttc_getPendingCheckpoint`, `bttc_getCheckpointCovering`, `bttc_getInclusionProof`), served
+//! from the runtime's checkpoint state and the node's [leaf index](leaves), which the node runs
+//! beside the RPC server ([`leaves::run`]).
+
+pub mod api;
+pub mod checkpoint;
+pub mod leaves;
 
 use std::sync::Arc;
 
@@ -32,12 +39,14 @@ where
 	C: ProvideRuntimeApi<Block>
 		+ HeaderBackend<Block>
 		+ HeaderMetadata<Block, Error = BlockChainError>
+		+ sc_client_api::AuxStore
 		+ Send
 		+ Sync
 		+ 'static,
 	C::Api: substrate_frame_rpc_system::AccountNonceApi<Block, AccountId, Nonce>,
 	C::Api: pallet_transaction_payment_rpc::TransactionPaymentRuntimeApi<Block, Balance>,
 	C::Api: BlockBuilder<Block>,
+	C::Api: bttc_primitives::checkpoint::CheckpointApi<Block>,
 	P: TransactionPool<Block = Block> + 'static,
 {
 	use pallet_transaction_payment_rpc::{TransactionPayment, TransactionPaymentApiServer};
@@ -47,7 +56,8 @@ where
 	let FullDeps { client, pool } = deps;
 
 	module.merge(System::new(client.clone(), pool).into_rpc())?;
-	module.merge(TransactionPayment::new(client).into_rpc())?;
+	module.merge(TransactionPayment::new(client.clone()).into_rpc())?;
+	module.merge(api::BttcApiServer::into_rpc(checkpoint::Bttc::<Block, C>::new(client)))?;
 
 	Ok(module)
 }

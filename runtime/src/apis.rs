@@ -176,6 +176,34 @@ pallet_revive::impl_runtime_apis_plus_revive_traits!(
 		}
 	}
 
+	impl bttc_primitives::checkpoint::CheckpointApi<Block> for Runtime {
+		fn child_chain_id() -> u64 {
+			<crate::configs::ChildChainId as frame_support::traits::Get<u64>>::get()
+		}
+
+		fn pending() -> Vec<bttc_primitives::checkpoint::PendingCheckpointInfo> {
+			crate::Checkpoint::pending_info()
+		}
+
+		fn signatures(chain: bttc_primitives::RootChainId, id: u64) -> Vec<[u8; 65]> {
+			crate::Checkpoint::sorted_signatures(chain, id)
+		}
+
+		fn acknowledged(
+			chain: bttc_primitives::RootChainId,
+		) -> Vec<bttc_primitives::checkpoint::AckedCheckpoint> {
+			crate::Checkpoint::acknowledged(chain)
+		}
+
+		fn leaf(number: u32) -> Option<sp_core::H256> {
+			pallet_bttc_checkpoint::Leaves::<Runtime>::get(number)
+		}
+
+		fn root_hash(start: u64, end: u64) -> Option<sp_core::H256> {
+			crate::Checkpoint::root_of(start, end)
+		}
+	}
+
 	impl sp_session::SessionKeys<Block> for Runtime {
 		fn generate_session_keys(
 			owner: Vec<u8>,

@@ -11,8 +11,10 @@ use alloc::{vec, vec::Vec};
 use bttc_primitives::{
 	span::SpanParams,
 	staking::{RootValidatorId, SignerPubkey, TokenAmount},
+	RootChainId,
 };
 use frame_support::build_struct_json_patch;
+use pallet_bttc_checkpoint::StreamParams;
 use serde_json::Value;
 use sp_consensus_grandpa::AuthorityId as GrandpaId;
 use sp_genesis_builder::PresetId;
@@ -152,6 +154,17 @@ pub const DEV_SPAN_PARAMS: SpanParams = SpanParams {
 /// come again; other chains use the runtime's default (300 blocks, 10 min).
 pub const DEV_REPORT_TTL: BlockNumber = 15;
 
+/// Checkpoint streams of development chains (one per root chain): a checkpoint as soon as 6
+/// blocks wait (12 s), at most 32 blocks, a no-ack after 20 blocks (40 s). Other chains use
+/// BTTC's (`StreamParams::BTTC`: 256 / 1,024 blocks, buffer 1,000 s).
+pub const DEV_CHECKPOINTS: StreamParams = StreamParams {
+	first_block: 1,
+	buffer_blocks: 20,
+	min_length: 2,
+	avg_length: 6,
+	max_length: 32,
+};
+
 /// Builds the genesis JSON patch for a chain.
 fn genesis(
 	validators: Vec<GenesisValidator>,
@@ -160,6 +173,7 @@ fn genesis(
 	span: SpanParams,
 	evm_chain_id: u64,
 	report_ttl: Option<BlockNumber>,
+	checkpoints: StreamParams,
 ) -> Value {
 	let stakes: Vec<(GrandpaId, TokenAmount)> =
 		validators.iter().map(|v| (v.keys.grandpa.clone(), v.stake)).collect();
@@ -189,6 +203,9 @@ fn genesis(
 		span: pallet_bttc_span::GenesisConfig { params: span },
 		evm_chain_id: pallet_bttc_evm_chain_id::GenesisConfig { chain_id: evm_chain_id },
 		attestation: pallet_bttc_attestation::GenesisConfig { report_ttl },
+		checkpoint: pallet_bttc_checkpoint::GenesisConfig {
+			streams: RootChainId::ALL.iter().map(|chain| (*chain, checkpoints)).collect::<Vec<_>>(),
+		},
 	})
 }
 
@@ -217,6 +234,7 @@ fn dev_genesis() -> Value {
 		DEV_SPAN_PARAMS,
 		DEV_EVM_CHAIN_ID,
 		Some(DEV_REPORT_TTL),
+		DEV_CHECKPOINTS,
 	)
 }
 
@@ -228,13 +246,22 @@ fn local_genesis() -> Value {
 		DEV_SPAN_PARAMS,
 		LOCAL_EVM_CHAIN_ID,
 		Some(DEV_REPORT_TTL),
+		DEV_CHECKPOINTS,
 	)
 }
 
 fn testnet_genesis() -> Value {
 	let validators = dev_validators();
 	let endowed = validators.iter().map(|v| (v.account.clone(), TESTNET_ENDOWMENT)).collect();
-	genesis(validators, endowed, None, SpanParams::BTTC, TESTNET_EVM_CHAIN_ID, None)
+	genesis(
+		validators,
+		endowed,
+		None,
+		SpanParams::BTTC,
+		TESTNET_EVM_CHAIN_ID,
+		None,
+		StreamParams::BTTC,
+	)
 }
 
 /// The genesis patch of the preset `id`, serialised; `None` for an unknown preset.

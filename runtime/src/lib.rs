@@ -206,6 +206,11 @@ mod runtime {
 	#[runtime::pallet_index(21)]
 	pub type Span = pallet_bttc_span;
 
+	/// Checkpoints of the chain's blocks to the root chains. After Revive: its `on_finalize`
+	/// reads the Ethereum block Revive builds in its own.
+	#[runtime::pallet_index(22)]
+	pub type Checkpoint = pallet_bttc_checkpoint;
+
 	/// Attestation of root-chain events by 2/3 + 1 of stake.
 	#[runtime::pallet_index(23)]
 	pub type Attestation = pallet_bttc_attestation;

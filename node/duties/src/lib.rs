@@ -16,12 +16,16 @@
 //! - **Binding** ([`binding`]): with `--root-signer-key`, keeps this node's session keys
 //!   bound to its root-chain validator, signed by the signer key and proven held by each
 //!   session key.
+//! - **Checkpoints** ([`checkpoint`]): with `--root-signer-key`, signs each pending
+//!   checkpoint once its blocks are finalized here and their root checks out, and submits the
+//!   checkpoints this validator proposes to each root chain with a `RootChain`.
 //!
 //! The runtime's call types stay in the node: it builds the extrinsics through
 //! [`DutyExtrinsics`].
 
 pub mod attest;
 pub mod binding;
+pub mod checkpoint;
 mod error;
 pub mod journal;
 pub mod listener;
@@ -31,9 +35,9 @@ pub use error::Error;
 use bttc_primitives::{
 	attestation::{crypto as attestation_crypto, AttestedEvent, Report, VoteSlot},
 	staking::RootValidatorId,
-	BlockNumber,
+	BlockNumber, RootChainId,
 };
-use bttc_relayer::config::ChainConfig;
+use bttc_relayer::{config::ChainConfig, submit::Submitter};
 use codec::Encode;
 use sp_core::{ecdsa, traits::SpawnNamed};
 use sp_keystore::KeystorePtr;
@@ -86,6 +90,9 @@ pub trait DutyExtrinsics<B: BlockT>: Send + Sync + 'static {
 		signature: [u8; 65],
 		proofs: KeyOwnershipProofs,
 	) -> B::Extrinsic;
+
+	/// `Checkpoint::sign(chain, id, signature)`.
+	fn sign_checkpoint(&self, chain: RootChainId, id: u64, signature: [u8; 65]) -> B::Extrinsic;
 }
 
 /// What the duties need from the command line.
@@ -93,7 +100,8 @@ pub trait DutyExtrinsics<B: BlockT>: Send + Sync + 'static {
 pub struct DutiesConfig {
 	/// Root chains to follow.
 	pub root_chains: Vec<ChainConfig>,
-	/// The validator's root-chain signer key, to bind session keys.
+	/// The validator's root-chain signer key: binds session keys, signs and submits
+	/// checkpoints.
 	pub signer_key: Option<ecdsa::Pair>,
 	/// Where cursors and the journal are kept (inside the node's chain data directory).
 	pub state_dir: PathBuf,
@@ -111,8 +119,9 @@ pub fn spawn<B, C, P, X>(
 where
 	B: BlockT,
 	C: sp_api::ProvideRuntimeApi<B> + sp_blockchain::HeaderBackend<B> + Send + Sync + 'static,
-	C::Api:
-		bttc_primitives::attestation::AttestationApi<B> + bttc_primitives::staking::StakingApi<B>,
+	C::Api: bttc_primitives::attestation::AttestationApi<B>
+		+ bttc_primitives::staking::StakingApi<B>
+		+ bttc_primitives::checkpoint::CheckpointApi<B>,
 	P: sc_transaction_pool_api::TransactionPool<Block = B> + 'static,
 	X: DutyExtrinsics<B>,
 {
@@ -120,7 +129,7 @@ where
 		let journal = Arc::new(std::sync::Mutex::new(journal::Journal::open(
 			config.state_dir.join("journal.json"),
 		)?));
-		for chain in config.root_chains {
+		for chain in config.root_chains.clone() {
 			let cursor =
 				config.state_dir.join(format!("{:?}.cursor.json", chain.chain).to_lowercase());
 			spawner.spawn(
@@ -139,6 +148,35 @@ where
 		spawner.spawn("attestation-reports", Some("duties"), Box::pin(attester.run()));
 	}
 	if let Some(signer) = config.signer_key {
+		if let Some(address) = checkpoint::address_of(&signer) {
+			for chain in &config.root_chains {
+				let Some(submitter) =
+					Submitter::for_chain(chain, signer.seed(), &config.state_dir)?
+				else {
+					continue;
+				};
+				spawner.spawn(
+					"checkpoint-submitter",
+					Some("duties"),
+					Box::pin(checkpoint::run_submitter(
+						chain.chain,
+						submitter,
+						address,
+						client.clone(),
+					)),
+				);
+			}
+		}
+		spawner.spawn(
+			"checkpoint-signer",
+			Some("duties"),
+			Box::pin(checkpoint::run_signer(
+				signer.clone(),
+				client.clone(),
+				pool.clone(),
+				extrinsics.clone(),
+			)),
+		);
 		spawner.spawn(
 			"session-key-binding",
 			Some("duties"),

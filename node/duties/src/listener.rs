@@ -6,7 +6,7 @@ use crate::{
 	journal::{Journal, JournalReport},
 	LOG_TARGET,
 };
-use bttc_primitives::attestation::{AttestedEvent, Report};
+use bttc_primitives::attestation::Report;
 use bttc_relayer::{
 	client::RootChainClient,
 	config::ChainConfig,
@@ -30,7 +30,7 @@ pub fn report_of(observed: ObservedEvent) -> JournalReport {
 		tx_hash: observed.tx_hash,
 		log_index: observed.log_index,
 		block_number: observed.block_number,
-		event: AttestedEvent::Staking(observed.event),
+		event: observed.event,
 	}
 }
 
@@ -46,7 +46,7 @@ fn follower(
 	Follower::new(
 		chain.chain,
 		endpoints,
-		chain.stake_manager,
+		chain.contracts(),
 		chain.confirmations,
 		CursorFile::new(cursor.to_path_buf()),
 		chain.start_block,
@@ -74,8 +74,8 @@ pub async fn run(chain: ChainConfig, cursor: PathBuf, journal: Arc<Mutex<Journal
 	};
 	log::info!(
 		target: LOG_TARGET,
-		"👂 Following {name} StakeManager {:?} at {} from block {} ({} confirmations){}",
-		chain.stake_manager,
+		"👂 Following {name} contracts {:?} at {} from block {} ({} confirmations){}",
+		chain.contracts().iter().map(|(address, kind)| format!("{kind:?} {address:?}")).collect::<Vec<_>>(),
 		chain.rpc_urls.join(", "),
 		follower.next_block(),
 		chain.confirmations,
@@ -117,10 +117,8 @@ pub async fn run(chain: ChainConfig, cursor: PathBuf, journal: Arc<Mutex<Journal
 			.iter()
 			.map(|e| {
 				format!(
-					"{} of validator {} nonce {} (tx {:?}, log {}, block {})",
-					e.event.name(),
-					e.event.validator_id(),
-					e.event.nonce(),
+					"{} (tx {:?}, log {}, block {})",
+					e.event.describe(),
 					e.tx_hash,
 					e.log_index,
 					e.block_number

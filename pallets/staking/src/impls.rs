@@ -18,7 +18,7 @@ use bttc_primitives::{
 		key_ownership_message, session_keys_binding_digest, signer_address, RootValidatorId,
 		StakeNonce, StakingEvent, TokenAmount,
 	},
-	traits::{OnAttested, ValidatorSetProvider, ValidatorStakes},
+	traits::{CheckpointSigners, OnAttested, ValidatorSetProvider, ValidatorStakes},
 	RootChainId,
 };
 use codec::Encode;
@@ -833,6 +833,30 @@ impl<T: Config> ValidatorStakes<T::AttestationId> for Pallet<T> {
 
 	fn stake_of_index(index: ValidatorIndex) -> Stake {
 		Validators::<T>::get(RootValidatorId::from(index)).map_or(0, |r| r.active_power())
+	}
+
+	fn total_stake() -> Stake {
+		TotalActivePower::<T>::get()
+	}
+}
+
+impl<T: Config> CheckpointSigners for Pallet<T> {
+	/// `(id, power, signer address)` of the active validators, sorted by id.
+	fn active_signers() -> Vec<(RootValidatorId, Stake, sp_core::H160)> {
+		Pallet::<T>::active_validators()
+			.into_iter()
+			.map(|(id, r)| (id, r.power, r.signer))
+			.collect()
+	}
+
+	fn signer_stake(signer: &sp_core::H160) -> Option<(RootValidatorId, Stake)> {
+		let id = ValidatorBySigner::<T>::get(signer)?;
+		let record = Validators::<T>::get(id)?;
+		record.is_active().then_some((id, record.power))
+	}
+
+	fn stake_of(id: RootValidatorId) -> Stake {
+		Validators::<T>::get(id).map_or(0, |r| r.active_power())
 	}
 
 	fn total_stake() -> Stake {

@@ -223,10 +223,63 @@ impl OnAttested<AttestedEvent> for RouteAttested {
 	fn on_attested(chain: RootChainId, event: AttestedEvent) -> Weight {
 		match event {
 			AttestedEvent::Staking(event) => Staking::on_attested(chain, event),
+			AttestedEvent::CheckpointAck(ack) => crate::Checkpoint::on_attested(chain, ack),
 		}
 	}
 
 	fn max_weight() -> Weight {
-		<Staking as OnAttested<bttc_primitives::staking::StakingEvent>>::max_weight()
+		let staking = <Staking as OnAttested<bttc_primitives::staking::StakingEvent>>::max_weight();
+		let checkpoint = <crate::Checkpoint as OnAttested<
+			bttc_primitives::attestation::CheckpointAck,
+		>>::max_weight();
+		staking.max(checkpoint)
 	}
+}
+
+parameter_types! {
+	/// Longest checkpoint any stream may cut: BTTC's maximum (1,024 blocks).
+	pub const MaxCheckpointLength: u32 = 1_024;
+	/// Acknowledged checkpoints kept per root chain for the RPC.
+	pub const MaxCheckpointHistory: u32 = 256;
+	pub const MaxLeafPruning: u32 = 32;
+}
+
+/// The sidechain's chain id as the root chains' `RootChain` contracts know it: its EVM chain id.
+pub struct ChildChainId;
+impl frame_support::traits::Get<u64> for ChildChainId {
+	fn get() -> u64 {
+		pallet_bttc_evm_chain_id::ChainId::<Runtime>::get()
+	}
+}
+
+/// Each block's leaf from the Ethereum block `Revive` builds in its `on_finalize` (it runs
+/// before `Checkpoint`'s): the block eth-rpc serves.
+pub struct ReviveBlockLeaves;
+impl bttc_primitives::traits::BlockLeafSource for ReviveBlockLeaves {
+	fn current_leaf() -> Option<bttc_primitives::checkpoint::BlockLeaf> {
+		let block = pallet_revive::Pallet::<Runtime>::eth_block();
+		let number = u64::try_from(block.number).ok()?;
+		if u64::from(System::block_number()) != number {
+			return None;
+		}
+		Some(bttc_primitives::checkpoint::BlockLeaf {
+			number,
+			timestamp: u64::try_from(block.timestamp).ok()?,
+			transactions_root: block.transactions_root,
+			receipts_root: block.receipts_root,
+		})
+	}
+}
+
+impl pallet_bttc_checkpoint::Config for Runtime {
+	type Signers = Staking;
+	type BlockLeaves = ReviveBlockLeaves;
+	type ChildChainId = ChildChainId;
+	type ParamsOrigin = frame_system::EnsureRoot<AccountId>;
+	type MaxValidators = MaxStakingValidators;
+	type MaxLength = MaxCheckpointLength;
+	type MaxHistory = MaxCheckpointHistory;
+	type MaxLeafPruning = MaxLeafPruning;
+	type UnsignedPriority = DutyPriority;
+	type WeightInfo = pallet_bttc_checkpoint::weights::SubstrateWeight<Runtime>;
 }

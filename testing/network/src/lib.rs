@@ -1,7 +1,9 @@
 //! # One launcher for BTTC networks on loopback
 //!
-//! Validators (`bttc-node`), the embedded root chain (anvil with the BTTC contracts deployed
-//! and the dev validators staked), and an `eth-rpc` beside each validator: started by
+//! Validators (`bttc-node`, each with its root-chain signer key), the embedded root chains
+//! (anvils with the BTTC contracts deployed: the stake chain with the dev validators staked
+//! and TRON's HTTP API emulated in front of it, two mirror chains), and an `eth-rpc` beside
+//! each validator: started by
 //! [`Network::start`] from a [`NetworkConfig`], stopped when dropped. The node's and the
 //! relayer's integration tests, `scripts/local-network.sh` (through the `bttc-network`
 //! binary) and the benchmarks all start their networks here.
@@ -19,9 +21,11 @@ mod network;
 mod node;
 mod process;
 mod root_chain;
+mod tron_emulator;
 
 pub use eth_rpc::EthRpc;
 pub use network::{Network, NetworkConfig, Ports, DEV_VALIDATORS};
 pub use node::{peer_id_of, AuraId, Node, NodeSpec, Span};
 pub use process::{foundry, free_port, repo_root, rpc, wait_for, Binaries, TempDir};
 pub use root_chain::{deploy, run, RootChain, RootChainConfig, DEPLOYER, DEPLOYER_KEY};
+pub use tron_emulator::{TronApiEmulator, ENERGY_PRICE_SUN};

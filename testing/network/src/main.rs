@@ -1,9 +1,11 @@
 //! `bttc-network`: starts a local BTTC network on loopback and keeps it running until Ctrl-C
 //! (or until a block is finalized, with `--exit-after-finalized`).
 //!
-//! - an embedded root chain: anvil (a real Ethereum node, standing in for TRON) with the BTTC
-//!   root-chain contracts deployed and the dev validators staked;
-//! - 4 validators (alice, bob, charlie, dave) following it;
+//! - three embedded root chains, anvils (real Ethereum nodes) with the BTTC root-chain
+//!   contracts: the stake chain standing in for TRON (the dev validators staked, TRON's HTTP
+//!   API emulated in front of it), and Ethereum-like and BSC-like mirror chains;
+//! - 4 validators (alice, bob, charlie, dave) following them, attesting their events and
+//!   checkpointing the sidechain to all three;
 //! - an eth-rpc beside each validator.
 //!
 //! `scripts/local-network.sh` builds the binaries and runs this.
@@ -33,13 +35,17 @@ struct Args {
 	/// First eth-rpc port.
 	#[arg(long, env = "BTTC_ETH_RPC_PORT", default_value_t = 8545)]
 	eth_rpc_port: u16,
-	/// The root chain's (anvil's) port.
+	/// The stake chain's (anvil's) port; the Ethereum-like and BSC-like chains take the next
+	/// two.
 	#[arg(long, env = "BTTC_ROOT_RPC_PORT", default_value_t = 8645)]
 	root_rpc_port: u16,
+	/// Port of TRON's HTTP API emulated in front of the stake chain.
+	#[arg(long, env = "BTTC_TRON_API_PORT", default_value_t = 8090)]
+	tron_api_port: u16,
 	/// No eth-rpc beside the validators.
 	#[arg(long)]
 	no_eth_rpc: bool,
-	/// No root chain (the validators then attest nothing).
+	/// No root chains (the validators then attest and checkpoint nothing).
 	#[arg(long)]
 	no_root_chain: bool,
 	/// One validator (alice) on the `dev` chain, without a root chain.
@@ -68,8 +74,15 @@ async fn run(args: Args) -> Result<(), String> {
 	let mut config = NetworkConfig::local(dir);
 	config.fresh = args.fresh;
 	config.eth_rpc = !args.no_eth_rpc;
-	config.root_chain = (!args.no_root_chain && !args.dev)
-		.then(|| RootChainConfig { port: Some(args.root_rpc_port), ..Default::default() });
+	config.root_chains = if args.no_root_chain || args.dev {
+		Vec::new()
+	} else {
+		RootChainConfig::local_set(
+			bttc_runtime::genesis_config_presets::LOCAL_EVM_CHAIN_ID,
+			Some(args.root_rpc_port),
+			Some(args.tron_api_port),
+		)
+	};
 	if args.dev {
 		config.chain = "dev".into();
 		config.validators = vec!["alice"];
@@ -81,7 +94,7 @@ async fn run(args: Args) -> Result<(), String> {
 		eth_rpc: Some(args.eth_rpc_port),
 	};
 	eprintln!(
-		"starting the root chain and {} validators in {}",
+		"starting the root chains and {} validators in {}",
 		config.validators.len(),
 		config.dir.display()
 	);
@@ -93,7 +106,13 @@ async fn run(args: Args) -> Result<(), String> {
 				"name": s.name, "rpc": s.rpc_url(), "ws": s.ws_url(),
 			})).collect::<Vec<_>>(),
 			"ethRpc": network.eth_rpcs.iter().map(|e| e.url.clone()).collect::<Vec<_>>(),
-			"rootChain": network.root_chain.as_ref().map(|r| r.url.clone()),
+			"rootChain": network.stake_chain().map(|r| r.url.clone()),
+			"rootChains": network.root_chains.iter().map(|r| serde_json::json!({
+				"name": r.name,
+				"url": r.url,
+				"tronApi": r.tron_api.as_ref().map(|api| api.url.clone()),
+				"deployment": r.deployment_file,
+			})).collect::<Vec<_>>(),
 			"logs": network.logs(),
 		});
 		std::fs::write(file, endpoints.to_string())
@@ -150,12 +169,22 @@ fn print_summary(network: &Network) {
 	println!(
 		"  Ethereum accounts: Foundry's dev keys (mnemonic test ... junk), 1,000,000 BTT each"
 	);
-	if let Some(root) = &network.root_chain {
-		println!("  root chain (anvil, chain id 31337, standing in for TRON): {}", root.url);
+	for root in &network.root_chains {
+		let chain_id = root.deployment["network"]["chainId"].as_u64().unwrap_or_default();
+		println!(
+			"  root chain {} (anvil, chain id {chain_id}, standing in for {}): {}",
+			root.name, root.name, root.url
+		);
+		if let Some(api) = &root.tron_api {
+			println!("    TRON HTTP API (emulated in front of anvil): {}", api.url);
+		}
 		println!("    contract addresses: {}", root.deployment_file.display());
 	}
 	if let Some(file) = &network.root_chains_file {
-		println!("    validators follow its StakeManager: {}", file.display());
+		println!(
+			"  validators follow StakeManager and every RootChain, and checkpoint to all: {}",
+			file.display()
+		);
 	}
 	println!("  logs:  {}/<name>.log", network.logs().display());
 	println!("  data:  {}/<name>  (kept across runs; --fresh starts over)", network.dir.display());

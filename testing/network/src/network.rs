@@ -1,5 +1,6 @@
-//! A whole local network: the root chain, the validators following it, an eth-rpc beside
-//! each validator.
+//! A whole local network: the root chains, the validators following them (each with its
+//! root-chain signer key: it attests, signs and submits checkpoints), an eth-rpc beside each
+//! validator.
 
 use crate::{EthRpc, Node, NodeSpec, RootChain, RootChainConfig};
 use std::path::PathBuf;
@@ -8,7 +9,7 @@ use std::path::PathBuf;
 pub const DEV_VALIDATORS: [&str; 4] = ["alice", "bob", "charlie", "dave"];
 
 /// Layout of the data folder this launcher writes; older layouts are started over.
-const LAYOUT: &str = "3: archive state, eth-rpc receipts, attestation journal";
+const LAYOUT: &str = "4: three root chains, checkpoints, signer keys";
 
 /// Ports of the network (each validator takes `base + index`); free ports where `None`.
 #[derive(Clone, Debug, Default)]
@@ -32,10 +33,14 @@ pub struct NetworkConfig {
 	pub validators: Vec<&'static str>,
 	/// Data and logs (`<dir>/<name>`, `<dir>/logs`).
 	pub dir: PathBuf,
-	/// The embedded root chain, if any; validators follow it `confirmations` deep.
-	pub root_chain: Option<RootChainConfig>,
+	/// The embedded root chains (the first is the stake chain); validators follow them
+	/// `confirmations` deep.
+	pub root_chains: Vec<RootChainConfig>,
 	/// Confirmations the validators wait on the root chain.
 	pub confirmations: u64,
+	/// Whether the validators checkpoint to the root chains (their `RootChain`s are in the
+	/// `--root-chains` file); without, they only follow `StakeManager`.
+	pub checkpoints: bool,
 	/// An eth-rpc beside each validator (the nodes then keep their state in full).
 	pub eth_rpc: bool,
 	/// Ports.
@@ -47,14 +52,20 @@ pub struct NetworkConfig {
 }
 
 impl NetworkConfig {
-	/// The 4 dev validators on chain `local` under `dir`, with the root chain and eth-rpc.
+	/// The 4 dev validators on chain `local` under `dir`, with the three root chains
+	/// ([`RootChainConfig::local_set`]) and eth-rpc.
 	pub fn local(dir: PathBuf) -> Self {
 		Self {
 			chain: "local".into(),
 			validators: DEV_VALIDATORS.to_vec(),
 			dir,
-			root_chain: Some(RootChainConfig::default()),
+			root_chains: RootChainConfig::local_set(
+				bttc_runtime::genesis_config_presets::LOCAL_EVM_CHAIN_ID,
+				None,
+				None,
+			),
 			confirmations: 2,
+			checkpoints: true,
 			eth_rpc: true,
 			ports: Ports::default(),
 			fresh: false,
@@ -65,8 +76,8 @@ impl NetworkConfig {
 
 /// A running network; every process stops when it is dropped.
 pub struct Network {
-	/// The root chain.
-	pub root_chain: Option<RootChain>,
+	/// The root chains (the first is the stake chain).
+	pub root_chains: Vec<RootChain>,
 	/// The validators' specs, in order.
 	pub specs: Vec<NodeSpec>,
 	/// The validators, in order.
@@ -107,15 +118,21 @@ impl Network {
 		std::fs::create_dir_all(&logs).map_err(|e| format!("{}: {e}", logs.display()))?;
 		std::fs::write(&layout_file, LAYOUT).map_err(|e| e.to_string())?;
 
-		let root_chain = match &config.root_chain {
-			Some(root) => Some(RootChain::start(&logs, root).await?),
-			None => None,
-		};
+		let mut root_chains = Vec::new();
+		for root in &config.root_chains {
+			root_chains.push(RootChain::start(&logs, root).await?);
+		}
 		let mut node_args = config.node_args.clone();
 		let mut root_chains_file = None;
-		if let Some(root) = &root_chain {
-			let file =
-				root.write_root_chains_config(&dir.join("root-chains.json"), config.confirmations);
+		if !root_chains.is_empty() {
+			let file = dir.join("root-chains.json");
+			let entries: Vec<serde_json::Value> = root_chains
+				.iter()
+				.map(|r| r.root_chains_entry(config.confirmations, config.checkpoints))
+				.collect();
+			let text = serde_json::to_string_pretty(&serde_json::json!({ "chains": entries }))
+				.map_err(|e| e.to_string())?;
+			std::fs::write(&file, text).map_err(|e| format!("{}: {e}", file.display()))?;
 			node_args.extend(["--root-chains".to_string(), file.display().to_string()]);
 			root_chains_file = Some(file);
 		}
@@ -129,7 +146,7 @@ impl Network {
 			.iter()
 			.enumerate()
 			.map(|(i, name)| {
-				let spec = NodeSpec::on_ports(
+				let mut spec = NodeSpec::on_ports(
 					i,
 					name,
 					&dir,
@@ -138,13 +155,15 @@ impl Network {
 					config.ports.prometheus.map(|p| p.saturating_add(i as u16)),
 				);
 				// A fresh root chain starts empty: what a listener kept of an earlier one (its
-				// cursor, its journal) points into a chain that no longer exists.
-				if root_chain.is_some() {
+				// cursor, its journal, its transaction in flight) points into a chain that no
+				// longer exists.
+				if !root_chains.is_empty() {
 					remove_root_chain_state(&spec.base_path);
+					spec.signer_key = write_signer_key(name, &spec.base_path)?;
 				}
-				spec
+				Ok(spec)
 			})
-			.collect();
+			.collect::<Result<_, String>>()?;
 		let nodes: Vec<Node> = specs
 			.iter()
 			.map(|spec| Node::start_with(spec, &config.chain, &specs, &logs, &node_args))
@@ -178,7 +197,7 @@ impl Network {
 			}
 		}
 		Ok(Self {
-			root_chain,
+			root_chains,
 			specs,
 			nodes,
 			eth_rpcs,
@@ -187,6 +206,16 @@ impl Network {
 			node_args,
 			chain: config.chain,
 		})
+	}
+
+	/// The stake chain (the first root chain), if any.
+	pub fn stake_chain(&self) -> Option<&RootChain> {
+		self.root_chains.first()
+	}
+
+	/// The root chain standing in for `name` (`tron`, `ethereum`, `bsc`).
+	pub fn root_chain(&self, name: &str) -> Option<&RootChain> {
+		self.root_chains.iter().find(|r| r.name == name)
 	}
 
 	/// Where the logs are.
@@ -220,6 +249,38 @@ impl Network {
 		}
 		None
 	}
+}
+
+/// Writes dev validator `name`'s root-chain signer key (`devPrivateKey` of
+/// `scripts/validators.dev.json`, matched by its `sessionKeys`) to `<base>/root-signer.key`,
+/// private; `None` for a name that is not a dev validator.
+fn write_signer_key(name: &str, base_path: &std::path::Path) -> Result<Option<PathBuf>, String> {
+	let path = crate::repo_root().join("scripts/validators.dev.json");
+	let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+	let file: serde_json::Value =
+		serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+	let Some(key) = file["validators"].as_array().and_then(|validators| {
+		validators.iter().find_map(|v| {
+			v["sessionKeys"]
+				.as_str()
+				.filter(|seed| seed.eq_ignore_ascii_case(name))
+				.and(v["devPrivateKey"].as_str())
+		})
+	}) else {
+		return Ok(None);
+	};
+	std::fs::create_dir_all(base_path).map_err(|e| format!("{}: {e}", base_path.display()))?;
+	let key_file = base_path.join("root-signer.key");
+	use std::{io::Write, os::unix::fs::OpenOptionsExt};
+	let mut out = std::fs::OpenOptions::new()
+		.create(true)
+		.write(true)
+		.truncate(true)
+		.mode(0o600)
+		.open(&key_file)
+		.map_err(|e| format!("{}: {e}", key_file.display()))?;
+	out.write_all(key.as_bytes()).map_err(|e| format!("{}: {e}", key_file.display()))?;
+	Ok(Some(key_file))
 }
 
 /// Removes what a validator's listener kept of an earlier root chain.

@@ -34,6 +34,8 @@ pub struct NodeSpec {
 	pub node_key: String,
 	/// The peer id of that key.
 	pub peer_id: String,
+	/// File holding its root-chain signer key (`--root-signer-key`), if it has one.
+	pub signer_key: Option<PathBuf>,
 }
 
 impl NodeSpec {
@@ -62,6 +64,7 @@ impl NodeSpec {
 			prometheus_port,
 			node_key,
 			peer_id,
+			signer_key: None,
 		}
 	}
 
@@ -141,6 +144,9 @@ impl Node {
 		}
 		for peer in peers.iter().filter(|p| p.name != spec.name) {
 			cmd.args(["--bootnodes", &peer.multiaddr()]);
+		}
+		if let Some(key) = &spec.signer_key {
+			cmd.arg("--root-signer-key").arg(key);
 		}
 		cmd.args(extra);
 		let mut child = cmd

@@ -15,6 +15,17 @@ if [ -e "$BUILD_ROOT" ] && [ ! -L "$BUILD_ROOT" ]; then
 	echo "error: $BUILD_ROOT exists and is not a symlink; move it away" >&2
 	exit 1
 fi
+# Cargo decides what to rebuild from file times seen through the symlink: when it moves to
+# another clone whose files are older than the last build (back from a CI rehearsal, say),
+# nothing would be rebuilt and binaries, runtime WASM and chain specs would come from the
+# other clone's sources. So every tracked file of this clone is touched on such a move.
+if [ "$(readlink "$BUILD_ROOT" 2>/dev/null)" != "$REPO_ROOT" ]; then
+	if git -C "$REPO_ROOT" rev-parse --git-dir >/dev/null 2>&1; then
+		(cd "$REPO_ROOT" && git ls-files -z | xargs -0 touch -c)
+	else
+		find "$REPO_ROOT" -path "$REPO_ROOT/.git" -prune -o -type f -exec touch -c {} +
+	fi
+fi
 ln -sfn "$REPO_ROOT" "$BUILD_ROOT"
 export WASM_BUILD_WORKSPACE_HINT="$BUILD_ROOT"
 export WASM_BUILD_RUSTFLAGS="--remap-path-prefix=$BUILD_ROOT=/bttc --remap-path-prefix=${CARGO_HOME:-$HOME/.cargo}=/cargo"

@@ -154,3 +154,44 @@ fn write_private(path: &std::path::Path, text: &str) -> sc_cli::Result<()> {
 		.and_then(|_| file.sync_all())
 		.map_err(|e| input_error(format!("--root-signer-key {}: {e}", path.display())))
 }
+
+/// Writes the chain spec of a new live chain to stdout: the runtime's live genesis (no sudo
+/// key, BTTC's span and checkpoint parameters) with the validators of an operators' file of
+/// public keys (entries as `generate-validator-keys` prints them).
+#[derive(Debug, clap::Parser)]
+pub struct LiveSpecCmd {
+	/// The validators' file: `{"validators": [<validatorFileEntry>, ...]}`.
+	#[arg(long, value_name = "FILE")]
+	pub validators: PathBuf,
+
+	/// The chain's name.
+	#[arg(long)]
+	pub name: String,
+
+	/// The chain's id (also its network protocol id), e.g. `bttc_mychain`.
+	#[arg(long)]
+	pub id: String,
+
+	/// The chain's EIP-155 id; it must differ from every other network's.
+	#[arg(long)]
+	pub evm_chain_id: u64,
+
+	/// Write the raw spec (genesis storage as key/value pairs).
+	#[arg(long)]
+	pub raw: bool,
+}
+
+impl LiveSpecCmd {
+	/// Builds the spec and prints it.
+	pub fn run(&self) -> sc_cli::Result<()> {
+		let text = std::fs::read_to_string(&self.validators).map_err(|e| {
+			input_error(format!("--validators {}: {e}", self.validators.display()))
+		})?;
+		let spec = chain_spec::live(&self.name, &self.id, &text, self.evm_chain_id).map_err(|e| {
+			input_error(format!("--validators {}: {e}", self.validators.display()))
+		})?;
+		let json = sc_service::ChainSpec::as_json(&spec, self.raw).map_err(input_error)?;
+		println!("{json}");
+		Ok(())
+	}
+}

@@ -178,6 +178,69 @@ fn generated_validator_keys_land_in_the_keystore_and_make_a_valid_validator_entr
 	assert_eq!(std::fs::read_to_string(&signer_file).unwrap(), secret);
 }
 
+#[test]
+fn a_live_spec_takes_its_validators_from_an_operators_file_and_refuses_dev_keys() {
+	let dir = TempDir::new("live-spec");
+	let mut entries = Vec::new();
+	for n in 1..=2u8 {
+		let account = format!("0x{}", format!("{:02x}", 0x40 + n).repeat(32));
+		let signer_file = dir.0.join(format!("signer-{n}.key"));
+		let out = run(&[
+			"generate-validator-keys",
+			"--chain",
+			"testnet",
+			"--base-path",
+			dir.0.join(format!("v{n}")).to_str().unwrap(),
+			"--account",
+			&account,
+			"--root-signer-key",
+			signer_file.to_str().unwrap(),
+		]);
+		assert!(out.status.success(), "{out:?}");
+		let printed: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+		entries.push(printed["validatorFileEntry"].clone());
+	}
+	let file = dir.0.join("validators.json");
+	let live_spec = |entries: &[serde_json::Value]| {
+		std::fs::write(&file, serde_json::json!({ "validators": entries }).to_string()).unwrap();
+		run(&[
+			"live-spec",
+			"--validators",
+			file.to_str().unwrap(),
+			"--name",
+			"My chain",
+			"--id",
+			"bttc_mine",
+			"--evm-chain-id",
+			"424242",
+		])
+	};
+	let out = live_spec(&entries);
+	assert!(out.status.success(), "{out:?}");
+	let spec: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+	assert_eq!(spec["chainType"], "Live");
+	assert_eq!(spec["id"], "bttc_mine");
+	let patch = &spec["genesis"]["runtimeGenesis"]["patch"];
+	assert!(patch["sudo"]["key"].is_null());
+	assert_eq!(patch["evmChainId"]["chainId"], 424242);
+	assert_eq!(patch["aura"]["authorities"].as_array().map(Vec::len), Some(2));
+
+	// An entry with Alice's keys is refused, naming the file and the entry.
+	let mut with_alice = entries.clone();
+	with_alice[1]["sessionKeys"]["grandpa"] = format!(
+		"0x{}",
+		sp_keyring::Ed25519Keyring::Alice.public().0.iter().map(|b| format!("{b:02x}")).collect::<String>()
+	)
+	.into();
+	let line = one_line_error(&live_spec(&with_alice));
+	assert!(
+		line.contains("validators.json") &&
+			line.contains("validator 2") &&
+			line.contains("well-known development key"),
+		"{line}"
+	);
+}
+
 /// Blocks written by a running node survive its shutdown, and `export-blocks` /
 /// `import-blocks` move them into another database intact.
 #[tokio::test(flavor = "multi_thread")]

@@ -345,19 +345,29 @@ fn local_genesis() -> Value {
 	)
 }
 
-/// `None` when the operators' validator file does not parse (the preset tests read it).
-fn testnet_genesis() -> Option<Value> {
-	let validators = validators_from_json(TESTNET_VALIDATORS_JSON).ok()?;
+/// The genesis patch of a live chain (no sudo key, BTTC's span and checkpoint parameters) with
+/// the validators of `validators_json` ([`validators_from_json`]), each endowed with
+/// [`TESTNET_ENDOWMENT`] on its account, and EIP-155 chain id `evm_chain_id`.
+pub fn live_genesis(validators_json: &str, evm_chain_id: u64) -> Result<Value, String> {
+	if evm_chain_id == 0 {
+		return Err("the EVM chain id must not be 0".into());
+	}
+	let validators = validators_from_json(validators_json)?;
 	let endowed = validators.iter().map(|v| (v.account.clone(), TESTNET_ENDOWMENT)).collect();
-	Some(genesis(
+	Ok(genesis(
 		validators,
 		endowed,
 		None,
 		SpanParams::BTTC,
-		TESTNET_EVM_CHAIN_ID,
+		evm_chain_id,
 		None,
 		StreamParams::BTTC,
 	))
+}
+
+/// `None` when the operators' validator file does not parse (the preset tests read it).
+fn testnet_genesis() -> Option<Value> {
+	live_genesis(TESTNET_VALIDATORS_JSON, TESTNET_EVM_CHAIN_ID).ok()
 }
 
 /// The genesis patch of the preset `id`, serialised; `None` for an unknown preset.

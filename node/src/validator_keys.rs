@@ -63,7 +63,8 @@ impl GenerateValidatorKeysCmd {
 		}
 
 		let keystore = self.open_keystore()?;
-		let fail = |what: &str| input_error(format!("could not store the {what} key in the keystore"));
+		let fail =
+			|what: &str| input_error(format!("could not store the {what} key in the keystore"));
 		let aura = keystore
 			.sr25519_generate_new(sp_core::crypto::key_types::AURA, None)
 			.map_err(|_| fail("Aura"))?;
@@ -108,7 +109,11 @@ impl GenerateValidatorKeysCmd {
 
 	fn open_keystore(&self) -> sc_cli::Result<KeystorePtr> {
 		let base_path = self.shared_params.base_path()?.unwrap_or_else(|| {
-			BasePath::from_project("", "", &<crate::cli::Cli as sc_cli::SubstrateCli>::executable_name())
+			BasePath::from_project(
+				"",
+				"",
+				&<crate::cli::Cli as sc_cli::SubstrateCli>::executable_name(),
+			)
 		});
 		let chain_id = self.shared_params.chain_id(self.shared_params.is_dev());
 		let chain_spec = chain_spec::load(&chain_id).map_err(input_error)?;
@@ -117,9 +122,9 @@ impl GenerateValidatorKeysCmd {
 			KeystoreConfig::Path { path, password } => {
 				Ok(sc_keystore::LocalKeystore::open(path, password)?.into())
 			}
-			KeystoreConfig::InMemory => {
-				Err(input_error("an in-memory keystore would lose the keys: use a keystore path".into()))
-			}
+			KeystoreConfig::InMemory => Err(input_error(
+				"an in-memory keystore would lose the keys: use a keystore path".into(),
+			)),
 		}
 	}
 }
@@ -184,12 +189,10 @@ pub struct LiveSpecCmd {
 impl LiveSpecCmd {
 	/// Builds the spec and prints it.
 	pub fn run(&self) -> sc_cli::Result<()> {
-		let text = std::fs::read_to_string(&self.validators).map_err(|e| {
-			input_error(format!("--validators {}: {e}", self.validators.display()))
-		})?;
-		let spec = chain_spec::live(&self.name, &self.id, &text, self.evm_chain_id).map_err(|e| {
-			input_error(format!("--validators {}: {e}", self.validators.display()))
-		})?;
+		let text = std::fs::read_to_string(&self.validators)
+			.map_err(|e| input_error(format!("--validators {}: {e}", self.validators.display())))?;
+		let spec = chain_spec::live(&self.name, &self.id, &text, self.evm_chain_id)
+			.map_err(|e| input_error(format!("--validators {}: {e}", self.validators.display())))?;
 		let json = sc_service::ChainSpec::as_json(&spec, self.raw).map_err(input_error)?;
 		println!("{json}");
 		Ok(())

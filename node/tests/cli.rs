@@ -110,7 +110,10 @@ fn no_well_known_development_key_is_in_the_testnet_spec() {
 		assert!(out.status.success(), "{out:?}");
 		let spec = String::from_utf8_lossy(&out.stdout).to_lowercase();
 		for key in &forbidden {
-			assert!(!spec.contains(&key.to_lowercase()), "the testnet spec (raw: {raw}) holds {key}");
+			assert!(
+				!spec.contains(&key.to_lowercase()),
+				"the testnet spec (raw: {raw}) holds {key}"
+			);
 		}
 	}
 	// The check sees keys: the local spec, built from the dev keys, is caught.
@@ -161,9 +164,12 @@ fn generated_validator_keys_land_in_the_keystore_and_make_a_valid_validator_entr
 	)
 	.unwrap();
 	assert!(!String::from_utf8_lossy(&out.stdout).contains(secret.trim().trim_start_matches("0x")));
-	let address = format!("{:?}", bttc_duties::binding::uncompressed(&signer)
-		.map(|p| bttc_primitives::staking::signer_address(&p))
-		.unwrap());
+	let address = format!(
+		"{:?}",
+		bttc_duties::binding::uncompressed(&signer)
+			.map(|p| bttc_primitives::staking::signer_address(&p))
+			.unwrap()
+	);
 	assert_eq!(printed["rootChain"]["signer"], address);
 
 	// The entry is what a live chain's validator file takes.
@@ -229,14 +235,19 @@ fn a_live_spec_takes_its_validators_from_an_operators_file_and_refuses_dev_keys(
 	let mut with_alice = entries.clone();
 	with_alice[1]["sessionKeys"]["grandpa"] = format!(
 		"0x{}",
-		sp_keyring::Ed25519Keyring::Alice.public().0.iter().map(|b| format!("{b:02x}")).collect::<String>()
+		sp_keyring::Ed25519Keyring::Alice
+			.public()
+			.0
+			.iter()
+			.map(|b| format!("{b:02x}"))
+			.collect::<String>()
 	)
 	.into();
 	let line = one_line_error(&live_spec(&with_alice));
 	assert!(
-		line.contains("validators.json") &&
-			line.contains("validator 2") &&
-			line.contains("well-known development key"),
+		line.contains("validators.json")
+			&& line.contains("validator 2")
+			&& line.contains("well-known development key"),
 		"{line}"
 	);
 }

@@ -164,9 +164,10 @@ pub fn validators_from_json(text: &str) -> Result<Vec<GenesisValidator>, String>
 		let aura = key32(&keys["aura"], "sessionKeys.aura")?;
 		let grandpa = key32(&keys["grandpa"], "sessionKeys.grandpa")?;
 		let bttc = key32(&keys["bttc"], "sessionKeys.bttc")?;
-		let signer_pubkey = entry["signerPubkey"].as_str().and_then(hex_array::<64>).ok_or_else(
-			|| fail("`signerPubkey` must be 0x followed by 128 hex digits (no 04 prefix)"),
-		)?;
+		let signer_pubkey =
+			entry["signerPubkey"].as_str().and_then(hex_array::<64>).ok_or_else(|| {
+				fail("`signerPubkey` must be 0x followed by 128 hex digits (no 04 prefix)")
+			})?;
 		if dev_keys.iter().any(|dev| dev[..] == signer_pubkey[..]) {
 			return Err(fail("`signerPubkey` is a well-known development key"));
 		}
@@ -354,15 +355,7 @@ pub fn live_genesis(validators_json: &str, evm_chain_id: u64) -> Result<Value, S
 	}
 	let validators = validators_from_json(validators_json)?;
 	let endowed = validators.iter().map(|v| (v.account.clone(), TESTNET_ENDOWMENT)).collect();
-	Ok(genesis(
-		validators,
-		endowed,
-		None,
-		SpanParams::BTTC,
-		evm_chain_id,
-		None,
-		StreamParams::BTTC,
-	))
+	Ok(genesis(validators, endowed, None, SpanParams::BTTC, evm_chain_id, None, StreamParams::BTTC))
 }
 
 /// `None` when the operators' validator file does not parse (the preset tests read it).

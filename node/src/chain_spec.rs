@@ -29,6 +29,26 @@ fn from_preset(
 	chain_type: ChainType,
 	preset: &str,
 ) -> Result<ChainSpec, String> {
+	Ok(builder(name, id, chain_type)?.with_genesis_config_preset_name(preset).build())
+}
+
+/// The chain spec of a new live chain (`bttc-node live-spec`): the runtime's live genesis
+/// (no sudo key, BTTC's parameters) with the validators of an operators' file.
+pub fn live(
+	name: &str,
+	id: &str,
+	validators_json: &str,
+	evm_chain_id: u64,
+) -> Result<ChainSpec, String> {
+	let patch = bttc_runtime::genesis_config_presets::live_genesis(validators_json, evm_chain_id)?;
+	Ok(builder(name, id, ChainType::Live)?.with_genesis_config_patch(patch).build())
+}
+
+fn builder(
+	name: &str,
+	id: &str,
+	chain_type: ChainType,
+) -> Result<sc_chain_spec::ChainSpecBuilder<sc_chain_spec::NoExtension>, String> {
 	let wasm = WASM_BINARY.ok_or_else(|| {
 		"the runtime WASM was not built into this binary (was SKIP_WASM_BUILD set?); \
 		 start the node with --chain <spec.json> instead"
@@ -43,9 +63,7 @@ fn from_preset(
 		.with_id(id)
 		.with_protocol_id(id)
 		.with_chain_type(chain_type)
-		.with_genesis_config_preset_name(preset)
-		.with_properties(properties())
-		.build())
+		.with_properties(properties()))
 }
 
 /// Loads the chain spec named by `--chain`: a built-in name or a JSON file.

@@ -31,6 +31,14 @@ pub enum Subcommand {
 
 	/// Print the chain-spec presets that the runtime offers.
 	ListPresets,
+
+	/// Generate a validator's keys: session keys into the keystore, the root-chain signer key
+	/// into a file; print the public keys for the chain spec and the root chain.
+	GenerateValidatorKeys(crate::validator_keys::GenerateValidatorKeysCmd),
+
+	/// Write the chain spec of a new live chain (no sudo, BTTC's parameters) whose validators
+	/// are read from an operators' file of public keys.
+	LiveSpec(crate::validator_keys::LiveSpecCmd),
 }
 
 /// `bttc-node [SUBCOMMAND] [OPTIONS]`.

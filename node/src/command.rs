@@ -95,6 +95,8 @@ pub fn run() -> Result<()> {
 				Ok((cmd.run(client, backend, Some(aux_revert)), task_manager))
 			})?)
 		}
+		Some(Subcommand::GenerateValidatorKeys(cmd)) => Ok(cmd.run()?),
+		Some(Subcommand::LiveSpec(cmd)) => Ok(cmd.run()?),
 		Some(Subcommand::ListPresets) => {
 			for name in bttc_runtime::genesis_config_presets::preset_names() {
 				println!("{name}");

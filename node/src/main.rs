@@ -11,6 +11,7 @@ mod command;
 mod error;
 mod extrinsics;
 mod service;
+mod validator_keys;
 
 fn main() {
 	if let Err(error) = command::run() {

@@ -77,6 +77,181 @@ fn build_spec_of_testnet_has_no_sudo_key() {
 	assert_eq!(spec["properties"]["tokenDecimals"], 18);
 }
 
+/// Every public key a chain spec may carry in a well-known form: raw hex (the raw spec's
+/// storage) and SS58 (the genesis patch).
+fn forms_of(key: &[u8]) -> Vec<String> {
+	use sp_core::crypto::Ss58Codec;
+	let hex: String = key.iter().map(|b| format!("{b:02x}")).collect();
+	let mut forms = vec![hex];
+	if let Ok(raw) = <[u8; 32]>::try_from(key) {
+		forms.push(sp_core::sr25519::Public::from_raw(raw).to_ss58check());
+	}
+	forms
+}
+
+#[test]
+fn no_well_known_development_key_is_in_the_testnet_spec() {
+	let dev_keys = bttc_runtime::genesis_config_presets::well_known_dev_keys();
+	// The dev keyring (sr25519 and ed25519, 28 keys) and the 4 dev signers.
+	assert_eq!(dev_keys.len(), 14 + 14 + 4);
+	let mut forbidden: Vec<String> = dev_keys.iter().flat_map(|k| forms_of(k)).collect();
+	// Ethereum tools' development accounts, and the dev signers' addresses.
+	forbidden.extend(
+		bttc_runtime::genesis_config_presets::DEV_ETH_ACCOUNTS
+			.iter()
+			.map(|a| a.trim_start_matches("0x").to_lowercase()),
+	);
+	for raw in [false, true] {
+		let mut args = vec!["build-spec", "--chain", "testnet"];
+		if raw {
+			args.push("--raw");
+		}
+		let out = run(&args);
+		assert!(out.status.success(), "{out:?}");
+		let spec = String::from_utf8_lossy(&out.stdout).to_lowercase();
+		for key in &forbidden {
+			assert!(
+				!spec.contains(&key.to_lowercase()),
+				"the testnet spec (raw: {raw}) holds {key}"
+			);
+		}
+	}
+	// The check sees keys: the local spec, built from the dev keys, is caught.
+	let local = String::from_utf8_lossy(&run(&["build-spec", "--chain", "local", "--raw"]).stdout)
+		.to_lowercase();
+	assert!(forbidden.iter().any(|key| local.contains(&key.to_lowercase())));
+}
+
+#[test]
+fn generated_validator_keys_land_in_the_keystore_and_make_a_valid_validator_entry() {
+	let dir = TempDir::new("validator-keys");
+	let base = dir.0.to_str().unwrap();
+	let signer_file = dir.0.join("root-signer.key");
+	let account = "0x9a0a7d2a4f3e51e1f5b3a7b4b7c2c1e4d0f6a8b9c1d2e3f405162738495a6b7c";
+	let generate = || {
+		run(&[
+			"generate-validator-keys",
+			"--chain",
+			"testnet",
+			"--base-path",
+			base,
+			"--account",
+			account,
+			"--name",
+			"v1",
+			"--root-signer-key",
+			signer_file.to_str().unwrap(),
+		])
+	};
+	let out = generate();
+	assert!(out.status.success(), "{out:?}");
+	let printed: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+	let entry = &printed["validatorFileEntry"];
+	assert_eq!(entry["account"], account);
+
+	// The session keys are in the keystore under their key types, the signer key in its file
+	// (owner-only) and nowhere in the output.
+	let keystore = dir.0.join("chains/bttc_testnet/keystore");
+	for (key_type, field) in [("61757261", "aura"), ("6772616e", "grandpa"), ("62747463", "bttc")] {
+		let public = entry["sessionKeys"][field].as_str().unwrap().trim_start_matches("0x");
+		assert!(keystore.join(format!("{key_type}{public}")).exists(), "{field} key not stored");
+	}
+	let secret = std::fs::read_to_string(&signer_file).unwrap();
+	use std::os::unix::fs::PermissionsExt;
+	assert_eq!(std::fs::metadata(&signer_file).unwrap().permissions().mode() & 0o777, 0o600);
+	let signer = <sp_core::ecdsa::Pair as sp_core::Pair>::from_seed_slice(
+		&sp_core::bytes::from_hex(secret.trim()).unwrap(),
+	)
+	.unwrap();
+	assert!(!String::from_utf8_lossy(&out.stdout).contains(secret.trim().trim_start_matches("0x")));
+	let address = format!(
+		"{:?}",
+		bttc_duties::binding::uncompressed(&signer)
+			.map(|p| bttc_primitives::staking::signer_address(&p))
+			.unwrap()
+	);
+	assert_eq!(printed["rootChain"]["signer"], address);
+
+	// The entry is what a live chain's validator file takes.
+	let file = serde_json::json!({ "validators": [entry] }).to_string();
+	let validators = bttc_runtime::genesis_config_presets::validators_from_json(&file).unwrap();
+	assert_eq!(validators.len(), 1);
+
+	// A second run never overwrites the signer key.
+	let again = generate();
+	let line = one_line_error(&again);
+	assert!(line.contains("exists"), "{line}");
+	assert_eq!(std::fs::read_to_string(&signer_file).unwrap(), secret);
+}
+
+#[test]
+fn a_live_spec_takes_its_validators_from_an_operators_file_and_refuses_dev_keys() {
+	let dir = TempDir::new("live-spec");
+	let mut entries = Vec::new();
+	for n in 1..=2u8 {
+		let account = format!("0x{}", format!("{:02x}", 0x40 + n).repeat(32));
+		let signer_file = dir.0.join(format!("signer-{n}.key"));
+		let out = run(&[
+			"generate-validator-keys",
+			"--chain",
+			"testnet",
+			"--base-path",
+			dir.0.join(format!("v{n}")).to_str().unwrap(),
+			"--account",
+			&account,
+			"--root-signer-key",
+			signer_file.to_str().unwrap(),
+		]);
+		assert!(out.status.success(), "{out:?}");
+		let printed: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+		entries.push(printed["validatorFileEntry"].clone());
+	}
+	let file = dir.0.join("validators.json");
+	let live_spec = |entries: &[serde_json::Value]| {
+		std::fs::write(&file, serde_json::json!({ "validators": entries }).to_string()).unwrap();
+		run(&[
+			"live-spec",
+			"--validators",
+			file.to_str().unwrap(),
+			"--name",
+			"My chain",
+			"--id",
+			"bttc_mine",
+			"--evm-chain-id",
+			"424242",
+		])
+	};
+	let out = live_spec(&entries);
+	assert!(out.status.success(), "{out:?}");
+	let spec: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+	assert_eq!(spec["chainType"], "Live");
+	assert_eq!(spec["id"], "bttc_mine");
+	let patch = &spec["genesis"]["runtimeGenesis"]["patch"];
+	assert!(patch["sudo"]["key"].is_null());
+	assert_eq!(patch["evmChainId"]["chainId"], 424242);
+	assert_eq!(patch["aura"]["authorities"].as_array().map(Vec::len), Some(2));
+
+	// An entry with Alice's keys is refused, naming the file and the entry.
+	let mut with_alice = entries.clone();
+	with_alice[1]["sessionKeys"]["grandpa"] = format!(
+		"0x{}",
+		sp_keyring::Ed25519Keyring::Alice
+			.public()
+			.0
+			.iter()
+			.map(|b| format!("{b:02x}"))
+			.collect::<String>()
+	)
+	.into();
+	let line = one_line_error(&live_spec(&with_alice));
+	assert!(
+		line.contains("validators.json")
+			&& line.contains("validator 2")
+			&& line.contains("well-known development key"),
+		"{line}"
+	);
+}
+
 /// Blocks written by a running node survive its shutdown, and `export-blocks` /
 /// `import-blocks` move them into another database intact.
 #[tokio::test(flavor = "multi_thread")]

@@ -296,6 +296,28 @@ pallet_revive::impl_runtime_apis_plus_revive_traits!(
 		}
 	}
 
+	// Only in runtimes built with `--features try-runtime`, for the `try-runtime` tool, which
+	// runs migrations and blocks against live state off chain; a failed check must stop it
+	// loudly, so these two panic on error (never part of a chain's runtime).
+	#[cfg(feature = "try-runtime")]
+	impl frame_try_runtime::TryRuntime<Block> for Runtime {
+		fn on_runtime_upgrade(checks: frame_try_runtime::UpgradeCheckSelect) -> (Weight, Weight) {
+			let weight = Executive::try_runtime_upgrade(checks)
+				.unwrap_or_else(|e| panic!("try-runtime: the runtime upgrade failed: {e:?}"));
+			(weight, <crate::configs::RuntimeBlockWeights as frame_support::traits::Get<frame_system::limits::BlockWeights>>::get().max_block)
+		}
+
+		fn execute_block(
+			block: <Block as BlockT>::LazyBlock,
+			state_root_check: bool,
+			signature_check: bool,
+			select: frame_try_runtime::TryStateSelect,
+		) -> Weight {
+			Executive::try_execute_block(block, state_root_check, signature_check, select)
+				.unwrap_or_else(|e| panic!("try-runtime: executing the block failed: {e:?}"))
+		}
+	}
+
 	impl sp_genesis_builder::GenesisBuilder<Block> for Runtime {
 		fn build_state(config: Vec<u8>) -> sp_genesis_builder::Result {
 			build_state::<RuntimeGenesisConfig>(config)

@@ -1,13 +1,16 @@
 //! Genesis presets: the starting state of the `dev`, `local` and `testnet` chains.
 //!
 //! Chain specs are generated from these presets (`scripts/generate-chain-specs.sh`). The
-//! validators come from `scripts/validators.dev.json`, the file `scripts/deploy-contracts.sh`
-//! stakes on the root chain: one source for both sides of the validator set.
+//! validators of `dev` and `local` come from `scripts/validators.dev.json`, the file
+//! `scripts/deploy-contracts.sh` stakes on the root chain: one source for both sides of the
+//! validator set. `testnet` takes only public keys, from the operators' file
+//! `chain-specs/testnet-validators.json` (written by `bttc-node generate-validator-keys`):
+//! no development key and no private key is part of it.
 
 use crate::{
 	configs::StakingSessionKeys, AccountId, Balance, BlockNumber, RuntimeGenesisConfig, BTT,
 };
-use alloc::{vec, vec::Vec};
+use alloc::{string::String, vec, vec::Vec};
 use bttc_primitives::{
 	span::SpanParams,
 	staking::{RootValidatorId, SignerPubkey, TokenAmount},
@@ -24,7 +27,7 @@ use sp_keyring::{Ed25519Keyring, Sr25519Keyring};
 pub const DEV_PRESET: &str = "dev";
 /// Four validators on loopback (Alice, Bob, Charlie, Dave), with sudo. For local networks.
 pub const LOCAL_PRESET: &str = "local";
-/// Four validators and no sudo key: upgrades only through governance.
+/// The validators of `chain-specs/testnet-validators.json` and no sudo key.
 pub const TESTNET_PRESET: &str = "testnet";
 
 /// Balance given to each prefunded development account.
@@ -57,6 +60,9 @@ pub const TESTNET_ENDOWMENT: Balance = 10_000 * BTT;
 
 /// The development validator set shared with the root-chain deployment.
 pub const DEV_VALIDATORS_JSON: &str = include_str!("../../scripts/validators.dev.json");
+
+/// The testnet's validators: public keys supplied by their operators.
+pub const TESTNET_VALIDATORS_JSON: &str = include_str!("../../chain-specs/testnet-validators.json");
 
 /// A genesis validator: its account, the keys its node signs with, and its stake on the
 /// root chain.
@@ -116,6 +122,96 @@ pub fn dev_validators() -> Vec<GenesisValidator> {
 			})
 		})
 		.collect()
+}
+
+/// Reads a validator file of public keys (the format `bttc-node generate-validator-keys`
+/// prints an entry of):
+/// `{"validators": [{"name", "account", "signerPubkey", "stake", "sessionKeys": {"aura",
+/// "grandpa", "bttc"}}]}`, every key `0x` + hex (account and session keys 32 bytes, the
+/// signer's uncompressed secp256k1 key without its `0x04` prefix 64 bytes), the stake a decimal
+/// string in wei of BTT. Ids follow the file's order from 1. Refuses an empty list, a repeated
+/// key or account, a zero stake and any well-known development key (the dev keyring's seeds and
+/// `scripts/validators.dev.json`), whose private keys are public.
+pub fn validators_from_json(text: &str) -> Result<Vec<GenesisValidator>, String> {
+	use alloc::format;
+	let file: Value =
+		serde_json::from_str(text).map_err(|e| format!("the validator file is not JSON: {e}"))?;
+	let entries = file["validators"]
+		.as_array()
+		.filter(|entries| !entries.is_empty())
+		.ok_or("the validator file needs a non-empty `validators` array")?;
+	let dev_keys = well_known_dev_keys();
+	let mut seen: Vec<Vec<u8>> = Vec::new();
+	let mut validators = Vec::with_capacity(entries.len());
+	for (entry, id) in entries.iter().zip(1u64..) {
+		let name = entry["name"].as_str().unwrap_or("unnamed");
+		let fail = |reason: &str| format!("validator {id} (`{name}`): {reason}");
+		let key32 = |value: &Value, field: &str| -> Result<[u8; 32], String> {
+			let bytes = value
+				.as_str()
+				.and_then(hex_array::<32>)
+				.ok_or_else(|| fail(&format!("`{field}` must be 0x followed by 64 hex digits")))?;
+			if dev_keys.iter().any(|dev| dev[..] == bytes[..]) {
+				return Err(fail(&format!(
+					"`{field}` is a well-known development key; generate one with \
+					 `bttc-node generate-validator-keys`"
+				)));
+			}
+			Ok(bytes)
+		};
+		let account = key32(&entry["account"], "account")?;
+		let keys = &entry["sessionKeys"];
+		let aura = key32(&keys["aura"], "sessionKeys.aura")?;
+		let grandpa = key32(&keys["grandpa"], "sessionKeys.grandpa")?;
+		let bttc = key32(&keys["bttc"], "sessionKeys.bttc")?;
+		let signer_pubkey =
+			entry["signerPubkey"].as_str().and_then(hex_array::<64>).ok_or_else(|| {
+				fail("`signerPubkey` must be 0x followed by 128 hex digits (no 04 prefix)")
+			})?;
+		if dev_keys.iter().any(|dev| dev[..] == signer_pubkey[..]) {
+			return Err(fail("`signerPubkey` is a well-known development key"));
+		}
+		let stake: TokenAmount = entry["stake"]
+			.as_str()
+			.and_then(|s| s.parse().ok())
+			.filter(|stake| *stake > 0)
+			.ok_or_else(|| fail("`stake` must be a positive decimal string in wei"))?;
+		for key in [&account[..], &aura[..], &grandpa[..], &bttc[..], &signer_pubkey[..]] {
+			if seen.iter().any(|other| other[..] == key[..]) {
+				return Err(fail("a key or account repeats one of an earlier entry"));
+			}
+			seen.push(key.to_vec());
+		}
+		validators.push(GenesisValidator {
+			account: AccountId::from(account),
+			id,
+			signer_pubkey,
+			stake,
+			keys: pallet_bttc_staking::SessionKeys {
+				aura: sp_core::sr25519::Public::from_raw(aura).into(),
+				grandpa: sp_core::ed25519::Public::from_raw(grandpa).into(),
+				attestation: sp_core::sr25519::Public::from_raw(bttc).into(),
+			},
+		});
+	}
+	Ok(validators)
+}
+
+/// Public keys whose private keys everyone knows: the dev keyring's sr25519 and ed25519 seeds
+/// (`//Alice` ...) and the signer keys of `scripts/validators.dev.json`.
+pub fn well_known_dev_keys() -> Vec<Vec<u8>> {
+	let mut keys: Vec<Vec<u8>> = Sr25519Keyring::iter()
+		.map(|k| k.public().0.to_vec())
+		.chain(Ed25519Keyring::iter().map(|k| k.public().0.to_vec()))
+		.collect();
+	if let Ok(file) = serde_json::from_str::<Value>(DEV_VALIDATORS_JSON) {
+		for entry in file["validators"].as_array().into_iter().flatten() {
+			if let Some(key) = entry["signerPubkey"].as_str().and_then(hex_array::<64>) {
+				keys.push(key.to_vec());
+			}
+		}
+	}
+	keys
 }
 
 /// The ed25519 key derived from the same dev seed as `keyring` (`//Alice` → ed25519 `//Alice`).
@@ -250,18 +346,21 @@ fn local_genesis() -> Value {
 	)
 }
 
-fn testnet_genesis() -> Value {
-	let validators = dev_validators();
+/// The genesis patch of a live chain (no sudo key, BTTC's span and checkpoint parameters) with
+/// the validators of `validators_json` ([`validators_from_json`]), each endowed with
+/// [`TESTNET_ENDOWMENT`] on its account, and EIP-155 chain id `evm_chain_id`.
+pub fn live_genesis(validators_json: &str, evm_chain_id: u64) -> Result<Value, String> {
+	if evm_chain_id == 0 {
+		return Err("the EVM chain id must not be 0".into());
+	}
+	let validators = validators_from_json(validators_json)?;
 	let endowed = validators.iter().map(|v| (v.account.clone(), TESTNET_ENDOWMENT)).collect();
-	genesis(
-		validators,
-		endowed,
-		None,
-		SpanParams::BTTC,
-		TESTNET_EVM_CHAIN_ID,
-		None,
-		StreamParams::BTTC,
-	)
+	Ok(genesis(validators, endowed, None, SpanParams::BTTC, evm_chain_id, None, StreamParams::BTTC))
+}
+
+/// `None` when the operators' validator file does not parse (the preset tests read it).
+fn testnet_genesis() -> Option<Value> {
+	live_genesis(TESTNET_VALIDATORS_JSON, TESTNET_EVM_CHAIN_ID).ok()
 }
 
 /// The genesis patch of the preset `id`, serialised; `None` for an unknown preset.
@@ -269,7 +368,7 @@ pub fn get_preset(id: &PresetId) -> Option<Vec<u8>> {
 	let patch = match id.as_ref() {
 		DEV_PRESET => dev_genesis(),
 		LOCAL_PRESET => local_genesis(),
-		TESTNET_PRESET => testnet_genesis(),
+		TESTNET_PRESET => testnet_genesis()?,
 		_ => return None,
 	};
 	// Serialising a `Value` cannot fail; `ok()` keeps the runtime free of panics anyway.

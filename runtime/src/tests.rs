@@ -135,6 +135,78 @@ mod presets {
 		});
 	}
 
+	fn live_entry(seed: u8) -> serde_json::Value {
+		let key = |n: u8, len: usize| format!("0x{}", format!("{n:02x}").repeat(len));
+		serde_json::json!({
+			"name": format!("v{seed}"),
+			"account": key(seed, 32),
+			"signerPubkey": key(seed + 1, 64),
+			"stake": "10000000000000000000000",
+			"sessionKeys": {
+				"aura": key(seed + 2, 32),
+				"grandpa": key(seed + 3, 32),
+				"bttc": key(seed + 4, 32),
+			},
+		})
+	}
+
+	fn read(entries: Vec<serde_json::Value>) -> Result<usize, String> {
+		let file = serde_json::json!({ "validators": entries }).to_string();
+		validators_from_json(&file).map(|validators| validators.len())
+	}
+
+	#[test]
+	fn testnet_validators_are_the_operators_public_keys() {
+		let validators = validators_from_json(TESTNET_VALIDATORS_JSON).expect("the file parses");
+		assert_eq!(validators.len(), 4);
+		build("testnet").execute_with(|| {
+			for v in &validators {
+				let record = Staking::validator(v.id).expect("validator in genesis");
+				assert_eq!(record.power, v.stake);
+				assert_eq!(Balances::free_balance(&v.account), TESTNET_ENDOWMENT);
+			}
+		});
+	}
+
+	#[test]
+	fn a_live_validator_file_refuses_bad_and_well_known_keys_naming_the_entry() {
+		assert_eq!(read(vec![live_entry(1), live_entry(10)]), Ok(2));
+		let refused = |entry: serde_json::Value, expected: &str| {
+			let error = read(vec![live_entry(1), entry]).unwrap_err();
+			assert!(error.contains("validator 2 (`v10`)") && error.contains(expected), "{error}");
+		};
+		let alice = format!("0x{}", hex(&Sr25519Keyring::Alice.public().0));
+		let mut dev = live_entry(10);
+		dev["sessionKeys"]["aura"] = alice.clone().into();
+		refused(dev, "well-known development key");
+		let mut dev_account = live_entry(10);
+		dev_account["account"] = alice.into();
+		refused(dev_account, "well-known development key");
+		let mut dev_signer = live_entry(10);
+		let dev_file: serde_json::Value = serde_json::from_str(DEV_VALIDATORS_JSON).unwrap();
+		dev_signer["signerPubkey"] = dev_file["validators"][0]["signerPubkey"].clone();
+		refused(dev_signer, "well-known development key");
+		let mut repeated = live_entry(10);
+		repeated["sessionKeys"]["grandpa"] = live_entry(1)["sessionKeys"]["grandpa"].clone();
+		refused(repeated, "repeats");
+		let mut no_stake = live_entry(10);
+		no_stake["stake"] = "0".into();
+		refused(no_stake, "`stake`");
+		let mut short = live_entry(10);
+		short["sessionKeys"]["bttc"] = "0x1234".into();
+		refused(short, "`sessionKeys.bttc` must be 0x followed by 64 hex digits");
+		let mut prefixed = live_entry(10);
+		prefixed["signerPubkey"] = format!("0x04{}", "11".repeat(64)).into();
+		refused(prefixed, "`signerPubkey`");
+		assert!(read(vec![]).unwrap_err().contains("non-empty"));
+		let Err(error) = validators_from_json("{") else { panic!("half a file was read") };
+		assert!(error.contains("not JSON"), "{error}");
+	}
+
+	fn hex(bytes: &[u8]) -> String {
+		bytes.iter().map(|b| format!("{b:02x}")).collect()
+	}
+
 	#[test]
 	fn dev_accounts_are_funded_with_btt() {
 		build("local").execute_with(|| {

@@ -11,46 +11,18 @@ The report is printed and written to scripts/reports/consensus-bench.md.
 
 Usage: scripts/bench-consensus.sh [DURATION_SECONDS]   (default 180)
 """
-import json
 import os
 import shutil
-import signal
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
+
+from bench_network import LocalNetwork, free_ports, percentile, rpc
 
 # twox128("Timestamp") ++ twox128("Now"): the storage key of the block timestamp.
 TIMESTAMP_NOW_KEY = "0xf0c365c3cf59d671eb72da0e7a4113c49f1f0515f462cdcf84e0f1d6045dfcbb"
 VALIDATORS = ["alice", "bob", "charlie", "dave"]
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def rpc(port, method, params=None, timeout=5):
-    body = json.dumps({"jsonrpc": "2.0", "id": 1, "method": method, "params": params or []})
-    req = urllib.request.Request(f"http://127.0.0.1:{port}", body.encode(),
-                                 {"Content-Type": "application/json"})
-    with urllib.request.urlopen(req, timeout=timeout) as resp:
-        reply = json.load(resp)
-    if "error" in reply:
-        raise RuntimeError(f"{method}: {reply['error']}")
-    return reply["result"]
-
-
-def percentile(values, q):
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))
-    return ordered[index]
 
 
 def main():
@@ -58,36 +30,15 @@ def main():
     network_bin = os.environ["NETWORK_BIN"]
     report_path = os.environ.get("REPORT", "scripts/reports/consensus-bench.md")
     root = tempfile.mkdtemp(prefix="bttc-bench-")
-    endpoints_file = os.path.join(root, "endpoints.json")
-    base = free_port()
-    env = dict(os.environ, BTTC_RPC_PORT=str(base), BTTC_P2P_PORT=str(free_port()),
-               BTTC_PROMETHEUS_PORT=str(free_port()))
-    log = open(os.path.join(root, "network.log"), "w")
-    network = subprocess.Popen(
-        [network_bin, "--fresh", "--no-root-chain", "--no-eth-rpc", "--dir",
-         os.path.join(root, "network"), "--endpoints-file", endpoints_file],
-        stdout=log, stderr=log, stdin=subprocess.DEVNULL, env=env)
-
-    def stop(*_):
-        network.terminate()
-        try:
-            network.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            network.kill()
-
-    signal.signal(signal.SIGINT, lambda *a: (stop(), sys.exit(130)))
-    signal.signal(signal.SIGTERM, lambda *a: (stop(), sys.exit(143)))
+    env = dict(os.environ, BTTC_RPC_PORT=str(free_ports(4)), BTTC_P2P_PORT=str(free_ports(4)),
+               BTTC_PROMETHEUS_PORT=str(free_ports(4)))
+    network = LocalNetwork(network_bin, root, ["--no-root-chain", "--no-eth-rpc"], env)
     try:
         deadline = time.time() + 180
-        while not os.path.exists(endpoints_file):
-            if network.poll() is not None or time.time() > deadline:
-                raise SystemExit(f"the network did not start; logs in {root}")
-            time.sleep(0.5)
-        with open(endpoints_file) as f:
-            port = int(json.load(f)["nodes"][0]["rpc"].rsplit(":", 1)[1])
+        node = network.endpoints(timeout=180)["nodes"][0]["rpc"]
         while True:
             try:
-                if int(rpc(port, "chain_getHeader")["number"], 16) >= 1:
+                if int(rpc(node, "chain_getHeader")["number"], 16) >= 1:
                     break
             except Exception:
                 pass
@@ -104,9 +55,9 @@ def main():
         next_progress = start + 30
         while time.time() - start < duration:
             now = time.time()
-            best = int(rpc(port, "chain_getHeader")["number"], 16)
-            finalized_hash = rpc(port, "chain_getFinalizedHead")
-            finalized = int(rpc(port, "chain_getHeader", [finalized_hash])["number"], 16)
+            best = int(rpc(node, "chain_getHeader")["number"], 16)
+            finalized_hash = rpc(node, "chain_getFinalizedHead")
+            finalized = int(rpc(node, "chain_getHeader", [finalized_hash])["number"], 16)
             for n in range(max(seen_best.keys(), default=0) + 1, best + 1):
                 seen_best.setdefault(n, now)
             for n in range(last_finalized + 1, finalized + 1):
@@ -122,13 +73,13 @@ def main():
         first, last = min(seen_best), max(seen_best)
         stamps = []
         for n in range(first, last + 1):
-            block_hash = rpc(port, "chain_getBlockHash", [n])
-            raw = rpc(port, "state_getStorage", [TIMESTAMP_NOW_KEY, block_hash])
+            block_hash = rpc(node, "chain_getBlockHash", [n])
+            raw = rpc(node, "state_getStorage", [TIMESTAMP_NOW_KEY, block_hash])
             stamps.append(int.from_bytes(bytes.fromhex(raw[2:]), "little"))
         gaps = [(b - a) / 1000 for a, b in zip(stamps, stamps[1:])]
         lags = [finalized_at[n] - seen_best[n] for n in seen_best if n in finalized_at]
     finally:
-        stop()
+        network.stop()
 
     report = f"""# Consensus benchmark (local network, 4 validators)
 

@@ -78,32 +78,35 @@ impl GenerateValidatorKeysCmd {
 		let (signer, _) = ecdsa::Pair::generate();
 		let signer_pubkey = bttc_duties::binding::uncompressed(&signer)
 			.ok_or_else(|| input_error("the generated signer key has no public key".into()))?;
-		write_private(&self.root_signer_key, &format!("0x{}\n", hex(&signer.seed())))?;
+		write_private(&self.root_signer_key, &format!("{}\n", hex(&signer.seed())))?;
+		let signer_address = bttc_primitives::staking::signer_address(&signer_pubkey);
+		let signer_pubkey = hex(&signer_pubkey);
 
 		let entry = serde_json::json!({
 			"name": self.name,
-			"account": format!("0x{}", hex(account.as_ref())),
-			"signerPubkey": format!("0x{}", hex(&signer_pubkey)),
+			"account": hex(account.as_ref()),
+			"signerPubkey": signer_pubkey,
 			"stake": stake.to_string(),
 			"sessionKeys": {
-				"aura": format!("0x{}", hex(&aura.0)),
-				"grandpa": format!("0x{}", hex(&grandpa.0)),
-				"bttc": format!("0x{}", hex(&bttc.0)),
+				"aura": hex(&aura.0),
+				"grandpa": hex(&grandpa.0),
+				"bttc": hex(&bttc.0),
 			},
 		});
-		let signer_address = bttc_primitives::staking::signer_address(&signer_pubkey);
 		let out = serde_json::json!({
 			"validatorFileEntry": entry,
 			"rootChain": {
 				"signer": format!("{signer_address:?}"),
-				"signerPubkey": format!("0x{}", hex(&signer_pubkey)),
+				"signerPubkey": signer_pubkey,
 				"stake": stake.to_string(),
 				"howTo": "from the validator's owner account on the stake chain: approve the \
 					stake token for StakeManager, then stakeFor(owner, stake, 0, true, signerPubkey)",
 			},
 			"rootSignerKeyFile": self.root_signer_key.display().to_string(),
 		});
-		println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+		let out = serde_json::to_string_pretty(&out)
+			.map_err(|e| input_error(format!("could not print the keys: {e}")))?;
+		println!("{out}");
 		Ok(())
 	}
 
@@ -142,8 +145,9 @@ fn parse_account(text: &str) -> sc_cli::Result<sp_runtime::AccountId32> {
 		.map_err(|e| input_error(format!("--account {text}: not an SS58 address ({e:?})")))
 }
 
+/// `0x` + lowercase hex digits.
 fn hex(bytes: &[u8]) -> String {
-	bytes.iter().map(|b| format!("{b:02x}")).collect()
+	sp_core::bytes::to_hex(bytes, false)
 }
 
 /// Creates `path` readable by its owner only and writes `text`; fails if it exists.

@@ -17,6 +17,19 @@ use std::{
 /// How long one request may take.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
+/// `request`, given at most [`REQUEST_TIMEOUT`]; a failure or a timeout becomes a message
+/// starting with `what`.
+pub async fn within_timeout<T, E: std::fmt::Display>(
+	what: &str,
+	request: impl Future<Output = Result<T, E>>,
+) -> Result<T, String> {
+	match tokio::time::timeout(REQUEST_TIMEOUT, request).await {
+		Ok(Ok(value)) => Ok(value),
+		Ok(Err(e)) => Err(format!("{what}: {e}")),
+		Err(_) => Err(format!("{what}: no answer within {REQUEST_TIMEOUT:?}")),
+	}
+}
+
 /// How a root chain is reached.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -88,16 +101,9 @@ impl RootChainClient {
 		method: &str,
 		request: impl Future<Output = Result<T, E>>,
 	) -> Result<T, Error> {
-		match tokio::time::timeout(REQUEST_TIMEOUT, request).await {
-			Ok(Ok(value)) => Ok(value),
-			Ok(Err(e)) => {
-				Err(Error::Rpc { url: self.url.clone(), message: format!("{method}: {e}") })
-			}
-			Err(_) => Err(Error::Rpc {
-				url: self.url.clone(),
-				message: format!("{method}: no answer within {REQUEST_TIMEOUT:?}"),
-			}),
-		}
+		within_timeout(method, request)
+			.await
+			.map_err(|message| Error::Rpc { url: self.url.clone(), message })
 	}
 
 	/// Number of the latest block.

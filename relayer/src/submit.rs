@@ -129,11 +129,7 @@ impl EthSubmitter {
 		what: &str,
 		request: impl std::future::Future<Output = Result<T, E>>,
 	) -> Result<T, Error> {
-		match tokio::time::timeout(crate::client::REQUEST_TIMEOUT, request).await {
-			Ok(Ok(value)) => Ok(value),
-			Ok(Err(e)) => Err(self.fail(format!("{what}: {e}"))),
-			Err(_) => Err(self.fail(format!("{what}: no answer"))),
-		}
+		crate::client::within_timeout(what, request).await.map_err(|message| self.fail(message))
 	}
 
 	/// The contract's `nextStartBlock()`: where the next checkpoint must start.

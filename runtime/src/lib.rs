@@ -5,7 +5,8 @@
 //! - accounts and the native token BTT (18 decimals) with transaction fees;
 //! - block authoring by the validator set (slot-based; span-restricted authoring follows) and
 //!   GRANDPA finality;
-//! - `Sudo`, whose key is set only by the `dev` and `local` presets: non-dev chains have none;
+//! - on-chain governance ([`governance`]): referenda with conviction voting on a `root`, an
+//!   `emergency` and a `parameters` track; `Sudo` has a key only on the `dev` preset;
 //! - `Span`: span committees of block producers, selected by stake, rotating per sprint;
 //! - `Revive`: EVM bytecode execution and Ethereum transactions (chain id from `EvmChainId`).
 //!
@@ -24,6 +25,7 @@ extern crate alloc;
 pub mod apis;
 pub mod configs;
 pub mod genesis_config_presets;
+pub mod governance;
 
 use alloc::{borrow::Cow, vec::Vec};
 use sp_runtime::{generic, impl_opaque_keys, traits::BlakeTwo256};
@@ -166,7 +168,7 @@ mod runtime {
 
 	// Indices are part of the transaction format: never reuse or renumber one.
 	// 0..=9 chain basics; 10..=19 EVM execution; 20..=29 Delivery (staking, span, checkpoint,
-	// bridge).
+	// bridge); 30..=39 governance.
 
 	#[runtime::pallet_index(0)]
 	pub type System = frame_system;
@@ -214,6 +216,26 @@ mod runtime {
 	/// Attestation of root-chain events by 2/3 + 1 of stake.
 	#[runtime::pallet_index(23)]
 	pub type Attestation = pallet_bttc_attestation;
+
+	/// Proposals' calls, stored by hash.
+	#[runtime::pallet_index(30)]
+	pub type Preimage = pallet_preimage;
+
+	/// Dispatches enacted proposals.
+	#[runtime::pallet_index(31)]
+	pub type Scheduler = pallet_scheduler;
+
+	/// Origins of governance's non-root tracks.
+	#[runtime::pallet_index(32)]
+	pub type Origins = crate::governance::origins;
+
+	/// Referenda on tracks.
+	#[runtime::pallet_index(33)]
+	pub type Referenda = pallet_referenda;
+
+	/// Token holders' votes, weighted by conviction (lock time).
+	#[runtime::pallet_index(34)]
+	pub type ConvictionVoting = pallet_conviction_voting;
 }
 
 #[cfg(test)]

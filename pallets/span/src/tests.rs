@@ -7,8 +7,9 @@ use crate::{
 	mock::*,
 	selection::select_producers,
 	types::{validate_params, EqualStake, ParamsError, StoredSpan, ValidatorSetProvider},
-	CurrentSpanId, Error, Event, OldestSpanId, Params, Spans,
+	CurrentSpanId, Error, Event, Excluded, OldestSpanId, Params, Spans,
 };
+use bttc_primitives::traits::ForcedChangeError;
 use bttc_primitives::span::{SpanParams, SpanValidator, GENESIS_SPAN_SEED};
 use frame_support::{assert_noop, assert_ok, pallet_prelude::BoundedVec};
 use sp_runtime::DispatchError;
@@ -477,6 +478,128 @@ fn expected_authors_of_the_next_span_are_known_from_the_parent_state() {
 	});
 }
 
+// ----- Finality recovery ----------------------------------------------------------------------
+
+fn ids(v: &[u64]) -> BoundedVec<u64, frame_support::traits::ConstU32<32>> {
+	BoundedVec::truncate_from(v.to_vec())
+}
+
+const EMERGENCY: u64 = 99;
+
+#[test]
+fn finality_recovery_needs_the_emergency_origin() {
+	test(|| {
+		run_to_block(5);
+		for origin in [RuntimeOrigin::signed(1), RuntimeOrigin::none(), RuntimeOrigin::root()] {
+			assert_noop!(
+				Span::force_finality_recovery(origin, ids(&[3, 4]), 3, 0),
+				DispatchError::BadOrigin
+			);
+		}
+		assert!(ForcedChanges::get().is_empty());
+		assert!(Excluded::<Test>::get().is_empty());
+	});
+}
+
+#[test]
+fn finality_recovery_forces_the_other_validators_and_records_the_exclusion() {
+	test(|| {
+		run_to_block(5);
+		assert_ok!(Span::force_finality_recovery(
+			RuntimeOrigin::signed(EMERGENCY),
+			ids(&[3, 4]),
+			3,
+			2
+		));
+		assert_eq!(ForcedChanges::get(), vec![(vec![1, 2], 3, 2)]);
+		assert_eq!(Span::excluded(), vec![3, 4]);
+		assert!(span_events().contains(&Event::FinalityRecoveryForced {
+			excluded: BoundedVec::truncate_from(vec![3, 4]),
+			voters: 2,
+			best_finalized: 3,
+			enacted_at: 7,
+		}));
+		// Span 1 is fixed at block 9 without them; the hook of its start hears the exclusion.
+		run_to_block(17);
+		let span1 = Span::current_span().unwrap();
+		assert_eq!(span1.validators.iter().map(|v| v.id).collect::<Vec<_>>(), vec![1, 2]);
+		assert_eq!(ExcludedAtStart::get().last(), Some(&vec![3, 4]));
+	});
+}
+
+#[test]
+fn an_exclusion_after_the_next_span_is_fixed_still_reaches_its_start() {
+	test(|| {
+		run_to_block(12);
+		assert!(Span::next_span().unwrap().validators.iter().any(|v| v.id == 4));
+		assert_ok!(Span::force_finality_recovery(
+			RuntimeOrigin::signed(EMERGENCY),
+			ids(&[4]),
+			10,
+			0
+		));
+		run_to_block(17);
+		assert_eq!(ExcludedAtStart::get().last(), Some(&vec![4]));
+		run_to_block(41);
+		assert!(Span::next_span().unwrap().validators.iter().all(|v| v.id != 4));
+	});
+}
+
+#[test]
+fn finality_recovery_refuses_bad_requests_and_writes_nothing() {
+	test(|| {
+		run_to_block(5);
+		let emergency = || RuntimeOrigin::signed(EMERGENCY);
+		assert_noop!(
+			Span::force_finality_recovery(emergency(), ids(&[7]), 3, 0),
+			Error::<Test>::NotInCurrentSpan
+		);
+		assert_noop!(
+			Span::force_finality_recovery(emergency(), ids(&[1, 2, 3, 4]), 3, 0),
+			Error::<Test>::NoVoterLeft
+		);
+		assert_noop!(
+			Span::force_finality_recovery(emergency(), ids(&[4]), 5, 0),
+			Error::<Test>::FinalizedNotInPast
+		);
+		assert_noop!(
+			Span::force_finality_recovery(emergency(), ids(&[4]), 3, 33),
+			Error::<Test>::DelayTooLong
+		);
+		for (refusal, error) in [
+			(ForcedChangeError::ChangePending, Error::<Test>::ChangePending),
+			(ForcedChangeError::TooSoon, Error::<Test>::ForcedChangeTooSoon),
+			(ForcedChangeError::NoVoterLeft, Error::<Test>::NoVoterLeft),
+			(ForcedChangeError::Unsupported, Error::<Test>::ForcedChangeUnsupported),
+		] {
+			ForceError::set(Some(refusal));
+			assert_noop!(Span::force_finality_recovery(emergency(), ids(&[4]), 3, 0), error);
+		}
+		ForceError::set(None);
+		assert!(Excluded::<Test>::get().is_empty());
+	});
+}
+
+#[test]
+fn readmitted_validators_are_drawn_again() {
+	test(|| {
+		run_to_block(5);
+		assert_ok!(Span::force_finality_recovery(
+			RuntimeOrigin::signed(EMERGENCY),
+			ids(&[3, 4]),
+			3,
+			0
+		));
+		assert_noop!(Span::readmit(RuntimeOrigin::signed(1), ids(&[3])), DispatchError::BadOrigin);
+		assert_noop!(Span::readmit(RuntimeOrigin::root(), ids(&[1])), Error::<Test>::NotExcluded);
+		assert_ok!(Span::readmit(RuntimeOrigin::root(), ids(&[3])));
+		assert_eq!(Span::excluded(), vec![4]);
+		run_to_block(9);
+		let next = Span::next_span().unwrap();
+		assert_eq!(next.validators.iter().map(|v| v.id).collect::<Vec<_>>(), vec![1, 2, 3]);
+	});
+}
+
 // ----- Invariants are not vacuous ---------------------------------------------------------------
 
 #[test]
@@ -502,6 +625,15 @@ fn try_state_detects_broken_invariants() {
 		assert!(Span::do_try_state().is_err(), "next span missing after its fixing block");
 
 		Spans::<Test>::insert(1, next.clone());
+		let everyone: Vec<u64> = next.validators.iter().map(|v| v.id).collect();
+		Excluded::<Test>::put(frame_support::BoundedBTreeSet::try_from(
+			everyone.into_iter().collect::<std::collections::BTreeSet<_>>(),
+		)
+		.unwrap());
+		assert!(Span::do_try_state().is_err(), "nobody left to finalize the next span");
+		Excluded::<Test>::kill();
+		assert_ok!(Span::do_try_state());
+
 		let mut wrong_id = next;
 		wrong_id.id = 5;
 		Spans::<Test>::insert(2, wrong_id);

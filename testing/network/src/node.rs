@@ -103,7 +103,7 @@ pub struct Node {
 	pub spec: NodeSpec,
 	child: Child,
 	pub log: PathBuf,
-	rpc: HttpClient,
+	pub(crate) rpc: HttpClient,
 }
 
 impl Node {

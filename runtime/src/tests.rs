@@ -443,7 +443,9 @@ mod finality {
 				log.consensus_try_to::<sp_consensus_grandpa::ConsensusLog<BlockNumber>>(
 					&sp_consensus_grandpa::GRANDPA_ENGINE_ID,
 				)
-				.is_some_and(|l| matches!(l, sp_consensus_grandpa::ConsensusLog::ForcedChange(21, _)))
+				.is_some_and(|l| {
+					matches!(l, sp_consensus_grandpa::ConsensusLog::ForcedChange(21, _))
+				})
 			}));
 			// A second forced change while one is pending, or too soon after, is refused.
 			assert_eq!(
@@ -485,7 +487,10 @@ mod finality {
 		build("local").execute_with(|| {
 			System::set_block_number(17);
 			let before = Grandpa::grandpa_authorities();
-			GrandpaFollowsSpans::<NoBoundFinalityKeys>::on_span_start(&span(&[100, 200, 300, 400]), &[]);
+			GrandpaFollowsSpans::<NoBoundFinalityKeys>::on_span_start(
+				&span(&[100, 200, 300, 400]),
+				&[],
+			);
 			assert!(pallet_grandpa::PendingChange::<Runtime>::get().is_none());
 			assert_eq!(Grandpa::grandpa_authorities(), before);
 		});
@@ -526,9 +531,7 @@ mod governance_origins {
 			RuntimeCall::Span(pallet_bttc_span::Call::readmit {
 				validators: vec![validator].try_into().unwrap(),
 			}),
-			RuntimeCall::Attestation(pallet_bttc_attestation::Call::set_report_ttl {
-				blocks: 600,
-			}),
+			RuntimeCall::Attestation(pallet_bttc_attestation::Call::set_report_ttl { blocks: 600 }),
 			RuntimeCall::Checkpoint(pallet_bttc_checkpoint::Call::set_stream {
 				chain: bttc_primitives::RootChainId::Ethereum,
 				params: pallet_bttc_checkpoint::StreamParams::BTTC,
@@ -563,10 +566,10 @@ mod governance_origins {
 				for call in calls_only_governance_may_make().into_iter().filter(|c| {
 					matches!(
 						c,
-						RuntimeCall::System(_) |
-							RuntimeCall::Span(pallet_bttc_span::Call::force_finality_recovery {
-								..
-							})
+						RuntimeCall::System(_)
+							| RuntimeCall::Span(
+								pallet_bttc_span::Call::force_finality_recovery { .. }
+							)
 					)
 				}) {
 					let origin: RuntimeOrigin = GovernanceOrigin::ParameterAdmin.into();
@@ -577,9 +580,7 @@ mod governance_origins {
 					);
 				}
 				let origin: RuntimeOrigin = GovernanceOrigin::ParameterAdmin.into();
-				assert_ok!(pallet_bttc_attestation::Pallet::<Runtime>::set_report_ttl(
-					origin, 600
-				));
+				assert_ok!(pallet_bttc_attestation::Pallet::<Runtime>::set_report_ttl(origin, 600));
 			});
 		}
 	}
@@ -603,8 +604,10 @@ mod governance_origins {
 				assert!(emergency.min_approval.threshold(t) >= root.min_approval.threshold(t));
 				assert!(emergency.min_support.threshold(t) >= root.min_support.threshold(t));
 			}
-			assert!(emergency.min_approval.threshold(sp_runtime::Perbill::one()) >=
-				sp_runtime::Perbill::from_percent(75));
+			assert!(
+				emergency.min_approval.threshold(sp_runtime::Perbill::one())
+					>= sp_runtime::Perbill::from_percent(75)
+			);
 		});
 		build("local").execute_with(|| {
 			let root = tracks::TracksInfo::info(tracks::ROOT).unwrap();

@@ -5,10 +5,10 @@ use crate::{
 	pallet::{CurrentSpanId, Excluded, OldestSpanId, Pallet as Span, Params, Spans},
 	types::ValidatorSetProvider,
 };
+use alloc::vec::Vec;
 use bttc_primitives::span::{SpanId, SpanParams};
 use frame_benchmarking::v2::*;
 use frame_support::pallet_prelude::Get;
-use alloc::vec::Vec;
 use frame_support::{pallet_prelude::BoundedVec, traits::EnsureOrigin};
 
 /// Valid parameters with `producer_count` producers and the smallest spans.
@@ -29,7 +29,8 @@ mod benchmarks {
 
 	#[benchmark]
 	fn set_params() -> Result<(), BenchmarkError> {
-		let origin = T::ParamsOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		let origin =
+			T::ParamsOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
 		let params = params::<T>(T::MaxProducers::get());
 		#[extrinsic_call]
 		_(origin as T::RuntimeOrigin, params);
@@ -66,7 +67,8 @@ mod benchmarks {
 	/// Readmitting `v` excluded validators.
 	#[benchmark]
 	fn readmit(v: Linear<1, { T::MaxValidators::get() }>) -> Result<(), BenchmarkError> {
-		let origin = T::ParamsOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		let origin =
+			T::ParamsOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
 		T::ValidatorSet::set_validators_for_benchmark(v);
 		let (validators, _) =
 			Span::<T>::select([7; 32], 1).map_err(|_| BenchmarkError::Stop("no validators"))?;

@@ -198,16 +198,12 @@ impl<T: Config> Pallet<T> {
 		best_finalized: BlockNumber,
 		delay: BlockNumber,
 	) -> Result<ForcedRecovery, DispatchError> {
-		let now: BlockNumber = TryInto::<BlockNumber>::try_into(
-			frame_system::Pallet::<T>::block_number(),
-		)
-		.map_err(|_| DispatchError::Other("block number beyond u32"))?;
+		let now: BlockNumber =
+			TryInto::<BlockNumber>::try_into(frame_system::Pallet::<T>::block_number())
+				.map_err(|_| DispatchError::Other("block number beyond u32"))?;
 		let span = Self::current_span().ok_or(Error::<T>::NoCurrentSpan)?;
 		frame_support::ensure!(best_finalized < now, Error::<T>::FinalizedNotInPast);
-		frame_support::ensure!(
-			delay <= Params::<T>::get().span_length,
-			Error::<T>::DelayTooLong
-		);
+		frame_support::ensure!(delay <= Params::<T>::get().span_length, Error::<T>::DelayTooLong);
 		frame_support::ensure!(
 			excluded.iter().all(|id| span.validators.iter().any(|v| &v.id == id)),
 			Error::<T>::NotInCurrentSpan
@@ -222,13 +218,9 @@ impl<T: Config> Pallet<T> {
 			stored.try_insert(id.clone()).map_err(|_| Error::<T>::NoVoterLeft)?;
 		}
 		let all: Vec<T::ValidatorId> = stored.iter().cloned().collect();
-		let voters = <T::OnSpanStart as OnSpanStart<_, _>>::force_change(
-			&span,
-			&all,
-			best_finalized,
-			delay,
-		)
-		.map_err(Error::<T>::from)?;
+		let voters =
+			<T::OnSpanStart as OnSpanStart<_, _>>::force_change(&span, &all, best_finalized, delay)
+				.map_err(Error::<T>::from)?;
 		Excluded::<T>::put(stored);
 		log::warn!(
 			target: LOG_TARGET,
@@ -279,7 +271,10 @@ impl<T: Config> Pallet<T> {
 		let mut candidates: Vec<(usize, SpanValidatorOf<T>)> = Vec::new();
 		let excluded = Excluded::<T>::get();
 		for (id, stake, authority) in T::ValidatorSet::active_validators() {
-			if stake == 0 || ids.contains(&id) || keys.contains(&authority) || excluded.contains(&id)
+			if stake == 0
+				|| ids.contains(&id)
+				|| keys.contains(&authority)
+				|| excluded.contains(&id)
 			{
 				continue;
 			}

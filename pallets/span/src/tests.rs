@@ -9,8 +9,8 @@ use crate::{
 	types::{validate_params, EqualStake, ParamsError, StoredSpan, ValidatorSetProvider},
 	CurrentSpanId, Error, Event, Excluded, OldestSpanId, Params, Spans,
 };
-use bttc_primitives::traits::ForcedChangeError;
 use bttc_primitives::span::{SpanParams, SpanValidator, GENESIS_SPAN_SEED};
+use bttc_primitives::traits::ForcedChangeError;
 use frame_support::{assert_noop, assert_ok, pallet_prelude::BoundedVec};
 use sp_runtime::DispatchError;
 
@@ -626,10 +626,12 @@ fn try_state_detects_broken_invariants() {
 
 		Spans::<Test>::insert(1, next.clone());
 		let everyone: Vec<u64> = next.validators.iter().map(|v| v.id).collect();
-		Excluded::<Test>::put(frame_support::BoundedBTreeSet::try_from(
-			everyone.into_iter().collect::<std::collections::BTreeSet<_>>(),
-		)
-		.unwrap());
+		Excluded::<Test>::put(
+			frame_support::BoundedBTreeSet::try_from(
+				everyone.into_iter().collect::<std::collections::BTreeSet<_>>(),
+			)
+			.unwrap(),
+		);
 		assert!(Span::do_try_state().is_err(), "nobody left to finalize the next span");
 		Excluded::<Test>::kill();
 		assert_ok!(Span::do_try_state());

@@ -11,9 +11,9 @@ use crate::{Grandpa, Runtime};
 use alloc::vec::Vec;
 use bttc_primitives::traits::{ForcedChangeError, OnSpanStart};
 use bttc_primitives::{
-	BlockNumber,
 	span::{Span, Stake},
 	staking::RootValidatorId,
+	BlockNumber,
 };
 use frame_support::weights::Weight;
 use sp_consensus_aura::sr25519::AuthorityId as AuraId;
@@ -107,10 +107,7 @@ impl<Keys: FinalityKeyOf<RootValidatorId>> GrandpaFollowsSpans<Keys> {
 impl<Keys: FinalityKeyOf<RootValidatorId>> OnSpanStart<RootValidatorId, AuraId>
 	for GrandpaFollowsSpans<Keys>
 {
-	fn on_span_start(
-		span: &Span<RootValidatorId, AuraId>,
-		excluded: &[RootValidatorId],
-	) -> Weight {
+	fn on_span_start(span: &Span<RootValidatorId, AuraId>, excluded: &[RootValidatorId]) -> Weight {
 		let db = <Runtime as frame_system::Config>::DbWeight::get();
 		let next = Self::voters(span, excluded);
 		if next.is_empty() {

@@ -19,8 +19,7 @@ pub mod tracks;
 
 use crate::{
 	AccountId, Balance, Balances, BlockNumber, OriginCaller, Preimage, Referenda, Runtime,
-	RuntimeCall, RuntimeEvent, RuntimeHoldReason, RuntimeOrigin, Scheduler, System, BTT,
-	MILLI_BTT,
+	RuntimeCall, RuntimeEvent, RuntimeHoldReason, RuntimeOrigin, Scheduler, System, BTT, MILLI_BTT,
 };
 use frame_support::{
 	parameter_types,

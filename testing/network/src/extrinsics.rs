@@ -36,7 +36,8 @@ impl Node {
 			.and_then(|n| n.as_u64())
 			.ok_or("no nonce from the node")?;
 		let genesis = self.block_hash(0).await.ok_or("no genesis hash")?;
-		let genesis = H256::from_slice(&sp_core::bytes::from_hex(&genesis).map_err(|e| e.to_string())?);
+		let genesis =
+			H256::from_slice(&sp_core::bytes::from_hex(&genesis).map_err(|e| e.to_string())?);
 		let version = self
 			.call("state_getRuntimeVersion", rpc_params![])
 			.await
@@ -68,20 +69,22 @@ impl Node {
 		use jsonrpsee::core::client::ClientT;
 		let answer = self
 			.rpc
-			.request::<serde_json::Value, _>("author_submitExtrinsic", rpc_params![hex(&xt.encode())])
+			.request::<serde_json::Value, _>(
+				"author_submitExtrinsic",
+				rpc_params![hex(&xt.encode())],
+			)
 			.await;
 		let hash = answer.map_err(|e| e.to_string())?;
-		let hash = sp_core::bytes::from_hex(hash.as_str().ok_or("no hash")?)
-			.map_err(|e| e.to_string())?;
+		let hash =
+			sp_core::bytes::from_hex(hash.as_str().ok_or("no hash")?).map_err(|e| e.to_string())?;
 		Ok(H256::from_slice(&hash))
 	}
 
 	/// The events of the canonical block at `number`.
 	pub async fn events_at(&self, number: u64) -> Option<Vec<EventRecord>> {
 		let hash = self.block_hash(number).await?;
-		let key =
-			[sp_crypto_hashing::twox_128(b"System"), sp_crypto_hashing::twox_128(b"Events")]
-				.concat();
+		let key = [sp_crypto_hashing::twox_128(b"System"), sp_crypto_hashing::twox_128(b"Events")]
+			.concat();
 		let value = self.call("state_getStorage", rpc_params![hex(&key), hash]).await?;
 		let bytes = match value.as_str() {
 			Some(text) => sp_core::bytes::from_hex(text).ok()?,
@@ -114,5 +117,75 @@ impl Node {
 			assert!(std::time::Instant::now() < deadline, "timed out waiting for {what}");
 			tokio::time::sleep(Duration::from_millis(500)).await;
 		}
+	}
+}
+
+/// Every well-known development account; on `dev` and `local` they hold most of the issuance.
+fn dev_voters() -> impl Iterator<Item = sr25519::Pair> {
+	sp_keyring::Sr25519Keyring::iter().map(|k| k.pair())
+}
+
+impl Node {
+	/// Governance on a development network, through its public interface: Alice submits `call`
+	/// as a referendum on the track of `origin` (the call inline, enacted one block after it
+	/// passes) and places its decision deposit, then every well-known development account votes
+	/// aye with 900,000 BTT at conviction 1x. Returns the referendum's index and the block that
+	/// included the submission.
+	pub async fn propose_and_vote(
+		&self,
+		origin: bttc_runtime::OriginCaller,
+		call: RuntimeCall,
+	) -> Result<(u32, u64), String> {
+		use frame_support::traits::{schedule::DispatchTime, Bounded};
+		let alice = sp_keyring::Sr25519Keyring::Alice.pair();
+		let inline = call.encode().try_into().map_err(|_| "call too long to inline")?;
+		let proposal = Bounded::Inline(inline);
+		let before = self.best_number().await.ok_or("node not answering")?;
+		self.submit_signed(
+			&alice,
+			RuntimeCall::Referenda(pallet_referenda::Call::submit {
+				proposal_origin: Box::new(origin),
+				proposal: proposal.clone(),
+				enactment_moment: DispatchTime::After(1),
+			}),
+		)
+		.await?;
+		let (block, index) = self
+			.wait_for_event(
+				"the referendum to be submitted",
+				before,
+				Duration::from_secs(60),
+				|e| match e {
+					RuntimeEvent::Referenda(pallet_referenda::Event::Submitted {
+						index,
+						proposal: p,
+						..
+					}) if *p == proposal => Some(*index),
+					_ => None,
+				},
+			)
+			.await;
+		self.submit_signed(
+			&alice,
+			RuntimeCall::Referenda(pallet_referenda::Call::place_decision_deposit { index }),
+		)
+		.await?;
+		for voter in dev_voters() {
+			self.submit_signed(
+				&voter,
+				RuntimeCall::ConvictionVoting(pallet_conviction_voting::Call::vote {
+					poll_index: index,
+					vote: pallet_conviction_voting::AccountVote::Standard {
+						vote: pallet_conviction_voting::Vote {
+							aye: true,
+							conviction: pallet_conviction_voting::Conviction::Locked1x,
+						},
+						balance: 900_000 * bttc_runtime::BTT,
+					},
+				}),
+			)
+			.await?;
+		}
+		Ok((index, block))
 	}
 }

@@ -20,6 +20,13 @@
 #[cfg(feature = "std")]
 include!(concat!(env!("OUT_DIR"), "/wasm_binary.rs"));
 
+/// This runtime built with `try-runtime`, for checking an upgrade against live state
+/// (`bttc-node try-upgrade`); never put on chain.
+#[cfg(feature = "std")]
+pub mod try_runtime_wasm {
+	include!(concat!(env!("OUT_DIR"), "/wasm_binary_try_runtime.rs"));
+}
+
 extern crate alloc;
 
 pub mod apis;
@@ -70,7 +77,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: Cow::Borrowed("bttc"),
 	impl_name: Cow::Borrowed("bttc-node"),
 	authoring_version: 1,
-	spec_version: 102,
+	spec_version: 103,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 1,
@@ -135,9 +142,10 @@ pub type UncheckedExtrinsic =
 /// Payload a transaction's signer signs.
 pub type SignedPayload = generic::SignedPayload<RuntimeCall, TxExtension>;
 
-/// Storage migrations run on the next runtime upgrade, beside the pallets' own.
-#[allow(unused_parens)]
-type Migrations = ();
+/// Storage migrations run on the next runtime upgrade, beside the pallets' own. Each is
+/// versioned: it runs only while its pallet is at the storage version it migrates from.
+/// Release 102 → 103: spans keep their author delays.
+type Migrations = (pallet_bttc_span::migrations::v1::MigrateV0ToV1<Runtime>,);
 
 /// Dispatches blocks and extrinsics to the pallets.
 pub type Executive = frame_executive::Executive<

@@ -132,10 +132,12 @@ impl<T: Config> Pallet<T> {
 	pub fn expected_authors(
 		block: BlockNumber,
 	) -> Option<ExpectedAuthors<T::ValidatorId, T::AuthorityId>> {
-		let span = Self::stored_span_of(block)?.to_api();
+		let stored = Self::stored_span_of(block)?;
+		let (producer_delay_ms, backup_multiplier_ms) =
+			(stored.producer_delay_ms, stored.backup_multiplier_ms);
+		let span = stored.to_api();
 		let sprint = sprint_of(span.start_block, span.sprint_length, block)?;
 		let sprint_start = is_sprint_start(span.start_block, span.sprint_length, block);
-		let params = Params::<T>::get();
 		let mut authors = Vec::new();
 		for (succession, index) in span.authoring_order(block).into_iter().enumerate() {
 			let succession = u32::try_from(succession).ok()?;
@@ -148,8 +150,8 @@ impl<T: Config> Pallet<T> {
 					sprint_start,
 					succession,
 					T::BlockPeriodMs::get(),
-					params.producer_delay_ms,
-					params.backup_multiplier_ms,
+					producer_delay_ms,
+					backup_multiplier_ms,
 				),
 			});
 		}
@@ -171,15 +173,15 @@ impl<T: Config> Pallet<T> {
 	/// Delay in ms after the parent's timestamp before `authority` may author `block`;
 	/// `None` if it may not author it at all.
 	pub fn author_delay_of(block: BlockNumber, authority: &T::AuthorityId) -> Option<u64> {
-		let span = Self::stored_span_of(block)?.to_api();
+		let stored = Self::stored_span_of(block)?;
+		let span = stored.to_api();
 		let succession = span.succession_of(block, authority)?;
-		let params = Params::<T>::get();
 		Some(author_delay_ms(
 			span.is_sprint_start(block),
 			succession,
 			T::BlockPeriodMs::get(),
-			params.producer_delay_ms,
-			params.backup_multiplier_ms,
+			stored.producer_delay_ms,
+			stored.backup_multiplier_ms,
 		))
 	}
 
@@ -248,6 +250,8 @@ impl<T: Config> Pallet<T> {
 			seed_block: 0,
 			validators,
 			producers,
+			producer_delay_ms: params.producer_delay_ms,
+			backup_multiplier_ms: params.backup_multiplier_ms,
 		};
 		Self::deposit_event(Event::SpanFixed {
 			span_id: 0,
@@ -353,6 +357,8 @@ impl<T: Config> Pallet<T> {
 			seed_block,
 			validators,
 			producers,
+			producer_delay_ms: params.producer_delay_ms,
+			backup_multiplier_ms: params.backup_multiplier_ms,
 		};
 		Self::deposit_event(Event::SpanFixed {
 			span_id: id,

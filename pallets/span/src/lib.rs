@@ -45,10 +45,22 @@
 //!
 //! ## Parameters
 //!
-//! [`SpanParams`] are set at genesis and by Root through [`Pallet::set_params`]; both check
-//! them ([`types::validate_params`]). New values apply to spans fixed afterwards; a span keeps
-//! its own sprint length. The delays use the current `producer_delay_ms` and
-//! `backup_multiplier_ms` and the runtime's block period [`Config::BlockPeriodMs`].
+//! [`SpanParams`] are set at genesis and by governance ([`Config::ParamsOrigin`]) through
+//! [`Pallet::set_params`]; both check them ([`types::validate_params`]). New values apply to
+//! spans fixed afterwards: a span keeps its own length, sprint length, producer delay and
+//! backup multiplier (the delays also use the runtime's block period
+//! [`Config::BlockPeriodMs`]).
+//!
+//! ## Finality recovery
+//!
+//! [`Pallet::force_finality_recovery`] ([`Config::EmergencyOrigin`]) records validators as
+//! gone for good ([`Excluded`]) and has [`Config::OnSpanStart`] force the finality set to the
+//! current span's other validators; excluded validators are not drawn in later spans and are
+//! left out at every span start until [`Pallet::readmit`] ([`Config::ParamsOrigin`]).
+//!
+//! ## Storage versions
+//!
+//! 0: the first layout. 1: spans keep their author delays ([`migrations::v1`]).
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
@@ -59,6 +71,7 @@ pub use pallet::*;
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
 mod impls;
+pub mod migrations;
 #[cfg(test)]
 mod mock;
 pub mod selection;
@@ -82,7 +95,7 @@ pub mod pallet {
 	use frame_system::pallet_prelude::*;
 
 	/// The in-code storage version; a change of storage layout raises it, with a migration.
-	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
 
 	#[pallet::pallet]
 	#[pallet::storage_version(STORAGE_VERSION)]
@@ -200,6 +213,8 @@ pub mod pallet {
 		/// Governance readmitted excluded validators: they may be drawn again in spans fixed
 		/// from now on and vote from the next span's start.
 		ValidatorsReadmitted { validators: BoundedVec<T::ValidatorId, T::MaxValidators> },
+		/// A runtime upgrade moved the pallet's storage to `version`, rewriting `spans` spans.
+		StorageMigrated { version: u16, spans: u32 },
 	}
 
 	#[pallet::error]

@@ -374,6 +374,8 @@ fn install_crafted_span() {
 			(1..=4u64).map(|i| SpanValidator { id: i, stake: 10, authority: 10 + i }).collect(),
 		),
 		producers: BoundedVec::truncate_from(vec![2, 0, 2, 1]),
+		producer_delay_ms: DEV_PARAMS.producer_delay_ms,
+		backup_multiplier_ms: DEV_PARAMS.backup_multiplier_ms,
 	};
 	Spans::<Test>::insert(1, span);
 	run_to_block(17);
@@ -598,6 +600,77 @@ fn readmitted_validators_are_drawn_again() {
 		let next = Span::next_span().unwrap();
 		assert_eq!(next.validators.iter().map(|v| v.id).collect::<Vec<_>>(), vec![1, 2, 3]);
 	});
+}
+
+// ----- Storage migration v0 → v1 -------------------------------------------------------------
+
+#[test]
+fn a_params_change_does_not_retime_spans_already_fixed() {
+	test(|| {
+		run_to_block(5);
+		let before = Span::expected_authors(8).unwrap();
+		let slower = SpanParams { producer_delay_ms: 9_000, backup_multiplier_ms: 3_000, ..DEV_PARAMS };
+		assert_ok!(Span::set_params(RuntimeOrigin::root(), slower));
+		assert_eq!(Span::expected_authors(8).unwrap(), before);
+		// Span 1 is fixed at block 9, after the change: its first block waits the new delay.
+		run_to_block(17);
+		assert_eq!(Span::expected_authors(17).unwrap().authors[0].delay_ms, 9_000);
+	});
+}
+
+#[test]
+fn migration_to_v1_keeps_every_span_gives_it_the_delays_in_force_and_runs_once() {
+	use crate::migrations::v1::{v0, MigrateV0ToV1};
+	use frame_support::traits::{GetStorageVersion, OnRuntimeUpgrade, StorageVersion};
+	new_test_ext().execute_with(|| {
+		run_to_block(20);
+		// Storage as version 0 wrote it.
+		let stored: Vec<StoredSpan<Test>> = Spans::<Test>::iter_values().collect();
+		assert!(stored.len() >= 2);
+		for span in &stored {
+			v0::Spans::<Test>::insert(
+				span.id,
+				v0::StoredSpan {
+					id: span.id,
+					start_block: span.start_block,
+					end_block: span.end_block,
+					sprint_length: span.sprint_length,
+					seed_block: span.seed_block,
+					validators: span.validators.clone(),
+					producers: span.producers.clone(),
+				},
+			);
+		}
+		StorageVersion::new(0).put::<Span>();
+		Params::<Test>::mutate(|p| p.producer_delay_ms = 6_000);
+
+		MigrateV0ToV1::<Test>::on_runtime_upgrade();
+		assert_eq!(Span::on_chain_storage_version(), StorageVersion::new(1));
+		for before in &stored {
+			let after = Spans::<Test>::get(before.id).unwrap();
+			assert_eq!(
+				(after.start_block, after.end_block, &after.validators, &after.producers),
+				(before.start_block, before.end_block, &before.validators, &before.producers)
+			);
+			assert_eq!((after.producer_delay_ms, after.backup_multiplier_ms), (6_000, 1_000));
+		}
+		assert!(span_events()
+			.contains(&Event::StorageMigrated { version: 1, spans: stored.len() as u32 }));
+		Span::do_try_state().unwrap();
+
+		// Once only: at version 1 it does nothing.
+		System::reset_events();
+		Params::<Test>::mutate(|p| p.producer_delay_ms = 7_000);
+		MigrateV0ToV1::<Test>::on_runtime_upgrade();
+		assert!(span_events().is_empty());
+		assert_eq!(Spans::<Test>::get(stored[0].id).unwrap().producer_delay_ms, 6_000);
+	});
+}
+
+#[test]
+fn genesis_stores_the_in_code_storage_version() {
+	use frame_support::traits::{GetStorageVersion, StorageVersion};
+	test(|| assert_eq!(Span::on_chain_storage_version(), StorageVersion::new(1)));
 }
 
 // ----- Invariants are not vacuous ---------------------------------------------------------------

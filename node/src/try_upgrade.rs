@@ -112,13 +112,16 @@ async fn keys(rpc: &Rpc, child: Option<&str>, at: &str) -> Result<Vec<String>, T
 	let mut start: Option<String> = None;
 	loop {
 		let page: Vec<String> = match child {
-			None => rpc.call("state_getKeysPaged", rpc_params!["0x", PAGE, start.clone(), at]).await?,
-			Some(child) =>
+			None => {
+				rpc.call("state_getKeysPaged", rpc_params!["0x", PAGE, start.clone(), at]).await?
+			}
+			Some(child) => {
 				rpc.call(
 					"childstate_getKeysPaged",
 					rpc_params![child, "0x", PAGE, start.clone(), at],
 				)
-				.await?,
+				.await?
+			}
 		};
 		let full = page.len() == PAGE as usize;
 		start = page.last().cloned();
@@ -258,9 +261,10 @@ pub async fn check(
 	at: Option<String>,
 	code: &[u8],
 ) -> Result<UpgradeReport, TryUpgradeError> {
-	let code = sp_maybe_compressed_blob::decompress(code, sp_maybe_compressed_blob::CODE_BLOB_BOMB_LIMIT)
-		.map_err(|e| TryUpgradeError::Runtime(format!("does not decompress: {e}")))?
-		.into_owned();
+	let code =
+		sp_maybe_compressed_blob::decompress(code, sp_maybe_compressed_blob::CODE_BLOB_BOMB_LIMIT)
+			.map_err(|e| TryUpgradeError::Runtime(format!("does not decompress: {e}")))?
+			.into_owned();
 	let client = HttpClientBuilder::default()
 		.max_response_size(64 * 1024 * 1024)
 		.request_timeout(std::time::Duration::from_secs(120))

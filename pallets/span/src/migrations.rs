@@ -76,13 +76,20 @@ pub mod v1 {
 			);
 			Pallet::<T>::deposit_event(Event::StorageMigrated { version: 1, spans });
 			// Params, each span read and written, the event.
-			T::DbWeight::get().reads_writes(u64::from(spans).saturating_add(1), u64::from(spans).saturating_add(1))
+			T::DbWeight::get().reads_writes(
+				u64::from(spans).saturating_add(1),
+				u64::from(spans).saturating_add(1),
+			)
 		}
 
 		#[cfg(feature = "try-runtime")]
 		fn pre_upgrade() -> Result<alloc::vec::Vec<u8>, sp_runtime::TryRuntimeError> {
-			let mut spans: alloc::vec::Vec<v0::StoredSpanOf<T>> = v0::Spans::<T>::iter_values().collect();
-			frame_support::ensure!(!spans.is_empty() || CurrentSpanId::<T>::get().is_none(), "no span to migrate although a span is current");
+			let mut spans: alloc::vec::Vec<v0::StoredSpanOf<T>> =
+				v0::Spans::<T>::iter_values().collect();
+			frame_support::ensure!(
+				!spans.is_empty() || CurrentSpanId::<T>::get().is_none(),
+				"no span to migrate although a span is current"
+			);
 			spans.sort_by_key(|s| s.id);
 			Ok((spans, Params::<T>::get()).encode())
 		}
@@ -96,15 +103,26 @@ pub mod v1 {
 			for before in old {
 				let after = Spans::<T>::get(before.id).ok_or("a span was lost")?;
 				ensure!(
-					(after.id, after.start_block, after.end_block, after.sprint_length, after.seed_block) ==
-						(before.id, before.start_block, before.end_block, before.sprint_length, before.seed_block),
+					(
+						after.id,
+						after.start_block,
+						after.end_block,
+						after.sprint_length,
+						after.seed_block
+					) == (
+						before.id,
+						before.start_block,
+						before.end_block,
+						before.sprint_length,
+						before.seed_block
+					),
 					"a span's blocks changed"
 				);
 				ensure!(after.validators == before.validators, "a span's validators changed");
 				ensure!(after.producers == before.producers, "a span's producers changed");
 				ensure!(
-					(after.producer_delay_ms, after.backup_multiplier_ms) ==
-						(params.producer_delay_ms, params.backup_multiplier_ms),
+					(after.producer_delay_ms, after.backup_multiplier_ms)
+						== (params.producer_delay_ms, params.backup_multiplier_ms),
 					"a span did not get the delays in force"
 				);
 			}

@@ -609,7 +609,8 @@ fn a_params_change_does_not_retime_spans_already_fixed() {
 	test(|| {
 		run_to_block(5);
 		let before = Span::expected_authors(8).unwrap();
-		let slower = SpanParams { producer_delay_ms: 9_000, backup_multiplier_ms: 3_000, ..DEV_PARAMS };
+		let slower =
+			SpanParams { producer_delay_ms: 9_000, backup_multiplier_ms: 3_000, ..DEV_PARAMS };
 		assert_ok!(Span::set_params(RuntimeOrigin::root(), slower));
 		assert_eq!(Span::expected_authors(8).unwrap(), before);
 		// Span 1 is fixed at block 9, after the change: its first block waits the new delay.

@@ -189,3 +189,58 @@ impl Node {
 		Ok((index, block))
 	}
 }
+
+impl Node {
+	/// Submits `call` as an unsigned extrinsic (calls the runtime validates without a
+	/// signature, such as `System::apply_authorized_upgrade`).
+	pub async fn submit_unsigned(&self, call: RuntimeCall) -> Result<H256, String> {
+		use jsonrpsee::core::client::ClientT;
+		let xt = UncheckedExtrinsic::<
+			bttc_runtime::Address,
+			RuntimeCall,
+			bttc_runtime::Signature,
+			TxExtension,
+		>::new_bare(call);
+		let hash: String = self
+			.rpc
+			.request("author_submitExtrinsic", rpc_params![hex(&xt.encode())])
+			.await
+			.map_err(|e| e.to_string())?;
+		Ok(H256::from_slice(&sp_core::bytes::from_hex(&hash).map_err(|e| e.to_string())?))
+	}
+
+	/// Every `(key, value)` under `prefix` at block `hash` (the best block if `None`).
+	pub async fn storage_pairs(
+		&self,
+		prefix: &[u8],
+		hash: Option<&str>,
+	) -> Option<Vec<(Vec<u8>, Vec<u8>)>> {
+		let keys = self
+			.call(
+				"state_getKeysPaged",
+				rpc_params![hex(prefix), 1000, Option::<String>::None, hash],
+			)
+			.await?;
+		let mut pairs = Vec::new();
+		for key in keys.as_array()? {
+			let value = self.call("state_getStorage", rpc_params![key, hash]).await?;
+			pairs.push((
+				sp_core::bytes::from_hex(key.as_str()?).ok()?,
+				sp_core::bytes::from_hex(value.as_str()?).ok()?,
+			));
+		}
+		Some(pairs)
+	}
+
+	/// `spec_version` of the runtime at the best block.
+	pub async fn spec_version(&self) -> Option<u32> {
+		let version = self.call("state_getRuntimeVersion", rpc_params![]).await?;
+		version["specVersion"].as_u64().and_then(|v| u32::try_from(v).ok())
+	}
+}
+
+/// Storage key prefix of `pallet`'s `item`.
+pub fn storage_prefix(pallet: &str, item: &str) -> Vec<u8> {
+	[sp_crypto_hashing::twox_128(pallet.as_bytes()), sp_crypto_hashing::twox_128(item.as_bytes())]
+		.concat()
+}

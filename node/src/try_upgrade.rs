@@ -15,6 +15,16 @@ use jsonrpsee::{
 use sp_core::storage::{well_known_keys, ChildInfo, Storage, StorageChild};
 use std::{collections::BTreeMap, path::PathBuf, time::Instant};
 
+/// The argument of `TryRuntime_on_runtime_upgrade`: frame-support's `UpgradeCheckSelect`, which
+/// exists only in try-runtime builds (the node is not one), with the same SCALE encoding.
+#[derive(Encode)]
+#[allow(dead_code)]
+enum UpgradeCheckSelect {
+	None,
+	/// `try_state`, `pre_upgrade` and `post_upgrade`.
+	All,
+}
+
 /// Keys asked per `state_getKeysPaged` call.
 const PAGE: u32 = 1_000;
 /// Values asked per `state_queryStorageAt` call.
@@ -203,7 +213,7 @@ fn execute(
 	let runtime_code = sp_core::traits::RuntimeCode {
 		code_fetcher: &sp_core::traits::WrappedRuntimeCode(code.into()),
 		heap_pages: None,
-		hash: sp_core::blake2_256(code).to_vec(),
+		hash: sp_io::hashing::blake2_256(code).to_vec(),
 	};
 	let mut extensions = sp_externalities::Extensions::default();
 	let encoded = sp_state_machine::StateMachine::new(
@@ -211,7 +221,7 @@ fn execute(
 		&mut overlay,
 		&executor,
 		"TryRuntime_on_runtime_upgrade",
-		&frame_try_runtime::UpgradeCheckSelect::All.encode(),
+		&UpgradeCheckSelect::All.encode(),
 		&mut extensions,
 		&runtime_code,
 		sp_core::traits::CallContext::Offchain,

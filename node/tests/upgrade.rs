@@ -80,12 +80,12 @@ async fn governance_upgrades_release_102_to_this_runtime_and_its_migration_runs_
 	eprintln!("{}", report.trim());
 
 	// ----- 2. A root referendum authorizes the code; anyone applies it ------------------------
-	let code = sp_maybe_compressed_blob::compress(
+	let code = sp_maybe_compressed_blob::compress_strongly(
 		bttc_runtime::WASM_BINARY.unwrap(),
 		sp_maybe_compressed_blob::CODE_BLOB_BOMB_LIMIT,
 	)
 	.unwrap();
-	let code_hash = H256(sp_core::blake2_256(&code));
+	let code_hash = H256(sp_io::hashing::blake2_256(&code));
 	// Without governance the code cannot be authorized.
 	let refused = alice.best_number().await.unwrap();
 	alice
@@ -140,7 +140,7 @@ async fn governance_upgrades_release_102_to_this_runtime_and_its_migration_runs_
 		.unwrap();
 	let (updated, _) = alice
 		.wait_for_event("the code to be updated", authorized, Duration::from_secs(120), |e| {
-			matches!(e, RuntimeEvent::System(frame_system::Event::CodeUpdated)).then_some(())
+			matches!(e, RuntimeEvent::System(frame_system::Event::CodeUpdated { .. })).then_some(())
 		})
 		.await;
 
@@ -186,7 +186,7 @@ async fn governance_upgrades_release_102_to_this_runtime_and_its_migration_runs_
 		let new = after.get(key).expect("a span was lost");
 		assert_eq!(new, &[old.clone(), delays.clone()].concat(), "span {key:?} changed");
 	}
-	let staking = sp_core::twox_128(b"Staking");
+	let staking = sp_io::hashing::twox_128(b"Staking");
 	assert_eq!(
 		pairs_at(alice, &staking, migrated - 1).await,
 		pairs_at(alice, &staking, migrated).await,

@@ -21,7 +21,8 @@ use std::{collections::BTreeMap, process::Command, time::Duration};
 const RELEASE: &str = "runtime/releases/bttc-runtime-102.compressed.wasm";
 
 fn hex(bytes: &[u8]) -> String {
-	format!("0x{}", sp_core::hexdisplay::HexDisplay::from(&bytes))
+	// `HexDisplay` elides the middle of long values; this never does.
+	sp_core::bytes::to_hex(bytes, false)
 }
 
 /// The local chain spec with release 102's code.
@@ -49,8 +50,10 @@ async fn pairs_at(node: &Node, prefix: &[u8], block: u64) -> BTreeMap<Vec<u8>, V
 async fn governance_upgrades_release_102_to_this_runtime_and_its_migration_runs_once() {
 	let root = TempDir::new("upgrade");
 	eprintln!("logs of this test: {}", root.0.display());
+	// Outside the network's folder, which the launcher owns.
+	let specs = TempDir::new("upgrade-spec");
 	let mut config = NetworkConfig::local(root.0.clone());
-	config.chain = release_spec(&root.0).display().to_string();
+	config.chain = release_spec(&specs.0).display().to_string();
 	config.eth_rpc = false;
 	config.root_chains.truncate(1);
 	config.checkpoints = false;

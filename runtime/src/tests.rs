@@ -667,3 +667,51 @@ mod governance_origins {
 		});
 	}
 }
+
+/// Right after a code change, runtime APIs see the state the old code left: the new code's
+/// migrations run only at the start of the next block.
+mod upgrade {
+	use super::presets::build;
+	use super::*;
+	use bttc_primitives::{span::runtime_decl_for_span_api::SpanApiV1, staking::RootValidatorId};
+	use frame_support::traits::{GetStorageVersion, StorageVersion};
+	use pallet_bttc_span::migrations::v1::v0;
+	use sp_consensus_aura::sr25519::AuthorityId as AuraId;
+
+	#[test]
+	fn the_span_api_answers_from_migrated_storage_right_after_a_code_change() {
+		build("local").execute_with(|| {
+			System::set_block_number(5);
+			// The state release 102 left: spans in layout 0, the pallet at version 0.
+			for span in pallet_bttc_span::Spans::<Runtime>::iter_values().collect::<Vec<_>>() {
+				v0::Spans::<Runtime>::insert(
+					span.id,
+					v0::StoredSpan {
+						id: span.id,
+						start_block: span.start_block,
+						end_block: span.end_block,
+						sprint_length: span.sprint_length,
+						seed_block: span.seed_block,
+						validators: span.validators,
+						producers: span.producers,
+					},
+				);
+			}
+			StorageVersion::new(0).put::<Span>();
+			frame_system::LastRuntimeUpgrade::<Runtime>::put(
+				frame_system::LastRuntimeUpgradeInfo::from(sp_version::RuntimeVersion {
+					spec_version: 102,
+					..VERSION
+				}),
+			);
+			// The new code cannot read the old layout...
+			assert!(Span::expected_authors(6).is_none());
+			// ...but its API migrates first and answers.
+			let authors =
+				<Runtime as SpanApiV1<Block, RootValidatorId, AuraId>>::expected_authors(6)
+					.expect("the API answers after a code change");
+			assert!(!authors.authors.is_empty());
+			assert_eq!(Span::on_chain_storage_version(), StorageVersion::new(1));
+		});
+	}
+}

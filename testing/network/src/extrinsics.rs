@@ -18,7 +18,8 @@ use std::time::Duration;
 pub type EventRecord = frame_system::EventRecord<RuntimeEvent, H256>;
 
 fn hex(bytes: &[u8]) -> String {
-	format!("0x{}", sp_core::hexdisplay::HexDisplay::from(&bytes))
+	// `HexDisplay` elides the middle of long values; this never does.
+	sp_core::bytes::to_hex(bytes, false)
 }
 
 impl Node {

@@ -33,10 +33,7 @@ async fn grandpa_voters(node: &Node) -> usize {
 async fn governance_forces_finality_back_after_two_of_four_validators_leave_for_good() {
 	let root = TempDir::new("governance");
 	eprintln!("logs of this test: {}", root.0.display());
-	let mut config = NetworkConfig::local(root.0.clone());
-	config.eth_rpc = false;
-	config.root_chains.truncate(1);
-	config.checkpoints = false;
+	let mut config = NetworkConfig::local_stake_chain_only(root.0.clone());
 	config.node_args = vec!["--log".into(), "runtime::finality=info,runtime::span=info".into()];
 	let mut net = Network::start(config).await.unwrap();
 

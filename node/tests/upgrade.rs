@@ -52,11 +52,8 @@ async fn governance_upgrades_release_102_to_this_runtime_and_its_migration_runs_
 	eprintln!("logs of this test: {}", root.0.display());
 	// Outside the network's folder, which the launcher owns.
 	let specs = TempDir::new("upgrade-spec");
-	let mut config = NetworkConfig::local(root.0.clone());
+	let mut config = NetworkConfig::local_stake_chain_only(root.0.clone());
 	config.chain = release_spec(&specs.0).display().to_string();
-	config.eth_rpc = false;
-	config.root_chains.truncate(1);
-	config.checkpoints = false;
 	config.node_args = vec!["--log".into(), "runtime::span=info".into()];
 	let mut net = Network::start(config).await.unwrap();
 	let alice = &net.nodes[0];

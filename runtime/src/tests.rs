@@ -684,18 +684,7 @@ mod upgrade {
 			System::set_block_number(5);
 			// The state release 102 left: spans in layout 0, the pallet at version 0.
 			for span in pallet_bttc_span::Spans::<Runtime>::iter_values().collect::<Vec<_>>() {
-				v0::Spans::<Runtime>::insert(
-					span.id,
-					v0::StoredSpan {
-						id: span.id,
-						start_block: span.start_block,
-						end_block: span.end_block,
-						sprint_length: span.sprint_length,
-						seed_block: span.seed_block,
-						validators: span.validators,
-						producers: span.producers,
-					},
-				);
+				v0::Spans::<Runtime>::insert(span.id, v0::StoredSpanOf::<Runtime>::from(&span));
 			}
 			StorageVersion::new(0).put::<Span>();
 			frame_system::LastRuntimeUpgrade::<Runtime>::put(

@@ -42,6 +42,21 @@ pub mod v1 {
 			<T as Config>::MaxProducers,
 		>;
 
+		impl<T: Config> From<&crate::StoredSpan<T>> for StoredSpanOf<T> {
+			/// The span as version 0 stored it (tests and upgrade rehearsals).
+			fn from(span: &crate::StoredSpan<T>) -> Self {
+				Self {
+					id: span.id,
+					start_block: span.start_block,
+					end_block: span.end_block,
+					sprint_length: span.sprint_length,
+					seed_block: span.seed_block,
+					validators: span.validators.clone(),
+					producers: span.producers.clone(),
+				}
+			}
+		}
+
 		/// `Spans` with version-0 values.
 		#[storage_alias]
 		pub type Spans<T: Config> = StorageMap<Pallet<T>, Twox64Concat, SpanId, StoredSpanOf<T>>;

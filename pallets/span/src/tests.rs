@@ -629,18 +629,7 @@ fn migration_to_v1_keeps_every_span_gives_it_the_delays_in_force_and_runs_once()
 		let stored: Vec<StoredSpan<Test>> = Spans::<Test>::iter_values().collect();
 		assert!(stored.len() >= 2);
 		for span in &stored {
-			v0::Spans::<Test>::insert(
-				span.id,
-				v0::StoredSpan {
-					id: span.id,
-					start_block: span.start_block,
-					end_block: span.end_block,
-					sprint_length: span.sprint_length,
-					seed_block: span.seed_block,
-					validators: span.validators.clone(),
-					producers: span.producers.clone(),
-				},
-			);
+			v0::Spans::<Test>::insert(span.id, v0::StoredSpanOf::<Test>::from(span));
 		}
 		StorageVersion::new(0).put::<Span>();
 		Params::<Test>::mutate(|p| p.producer_delay_ms = 6_000);

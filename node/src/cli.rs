@@ -39,6 +39,10 @@ pub enum Subcommand {
 	/// Write the chain spec of a new live chain (no sudo, BTTC's parameters) whose validators
 	/// are read from an operators' file of public keys.
 	LiveSpec(crate::validator_keys::LiveSpecCmd),
+
+	/// Check a runtime upgrade before governance enacts it: run the runtime's migrations and
+	/// checks (`try-runtime`) on a running chain's state, read over JSON-RPC.
+	TryUpgrade(crate::try_upgrade::TryUpgradeCmd),
 }
 
 /// `bttc-node [SUBCOMMAND] [OPTIONS]`.

@@ -97,6 +97,7 @@ pub fn run() -> Result<()> {
 		}
 		Some(Subcommand::GenerateValidatorKeys(cmd)) => Ok(cmd.run()?),
 		Some(Subcommand::LiveSpec(cmd)) => Ok(cmd.run()?),
+		Some(Subcommand::TryUpgrade(cmd)) => Ok(cmd.run()?),
 		Some(Subcommand::ListPresets) => {
 			for name in bttc_runtime::genesis_config_presets::preset_names() {
 				println!("{name}");

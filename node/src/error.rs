@@ -9,6 +9,9 @@ pub enum Error {
 	/// Building or running the node's services failed.
 	#[error(transparent)]
 	Service(#[from] sc_service::Error),
+	/// `try-upgrade` could not read the chain, or the upgrade's checks failed.
+	#[error(transparent)]
+	TryUpgrade(#[from] crate::try_upgrade::TryUpgradeError),
 }
 
 /// Result of the node's commands.

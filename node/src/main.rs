@@ -11,6 +11,7 @@ mod command;
 mod error;
 mod extrinsics;
 mod service;
+mod try_upgrade;
 mod validator_keys;
 
 fn main() {

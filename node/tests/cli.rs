@@ -89,6 +89,18 @@ fn forms_of(key: &[u8]) -> Vec<String> {
 	forms
 }
 
+/// A chain spec's genesis (patch or raw storage) as lower-case text, without the runtime
+/// code: the code holds the development keys on purpose (it refuses them in live validator
+/// files), and its bytes may contain any short sequence by chance.
+fn genesis_without_code(spec: &[u8]) -> String {
+	let mut spec: serde_json::Value = serde_json::from_slice(spec).unwrap();
+	let genesis = &mut spec["genesis"];
+	let code = genesis["runtimeGenesis"].as_object_mut().and_then(|g| g.remove("code"));
+	let raw_code = genesis["raw"]["top"].as_object_mut().and_then(|top| top.remove("0x3a636f6465"));
+	assert!(code.is_some() || raw_code.is_some(), "no runtime code found in the spec");
+	genesis.to_string().to_lowercase()
+}
+
 #[test]
 fn no_well_known_development_key_is_in_the_testnet_spec() {
 	let dev_keys = bttc_runtime::genesis_config_presets::well_known_dev_keys();
@@ -108,7 +120,7 @@ fn no_well_known_development_key_is_in_the_testnet_spec() {
 		}
 		let out = run(&args);
 		assert!(out.status.success(), "{out:?}");
-		let spec = String::from_utf8_lossy(&out.stdout).to_lowercase();
+		let spec = genesis_without_code(&out.stdout);
 		for key in &forbidden {
 			assert!(
 				!spec.contains(&key.to_lowercase()),
@@ -117,8 +129,7 @@ fn no_well_known_development_key_is_in_the_testnet_spec() {
 		}
 	}
 	// The check sees keys: the local spec, built from the dev keys, is caught.
-	let local = String::from_utf8_lossy(&run(&["build-spec", "--chain", "local", "--raw"]).stdout)
-		.to_lowercase();
+	let local = genesis_without_code(&run(&["build-spec", "--chain", "local", "--raw"]).stdout);
 	assert!(forbidden.iter().any(|key| local.contains(&key.to_lowercase())));
 }
 

@@ -150,12 +150,9 @@ async fn submit(node: &Node, xt: String) -> Result<(), String> {
 async fn attestation_survives_downtime_floods_and_restarts() {
 	let root = TempDir::new("staking");
 	eprintln!("logs of this test: {}", root.0.display());
-	let mut config = NetworkConfig::local(root.0.clone());
-	config.eth_rpc = false;
-	config.confirmations = CONFIRMATIONS;
 	// Staking only: the stake chain, followed for StakeManager events (no checkpoint acks).
-	config.root_chains.truncate(1);
-	config.checkpoints = false;
+	let mut config = NetworkConfig::local_stake_chain_only(root.0.clone());
+	config.confirmations = CONFIRMATIONS;
 	config.node_args = vec!["--log".into(), "bttc-duties=debug".into()];
 	let mut net = Network::start(config).await.unwrap();
 	let anvil = net.stake_chain().unwrap();

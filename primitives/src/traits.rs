@@ -6,7 +6,7 @@ use crate::{
 	checkpoint::BlockLeaf,
 	span::{Span, Stake, ValidatorIndex},
 	staking::RootValidatorId,
-	RootChainId,
+	BlockNumber, RootChainId,
 };
 use alloc::vec::Vec;
 use sp_core::H160;
@@ -57,15 +57,43 @@ pub trait ValidatorSetProvider<ValidatorId, AuthorityId> {
 	fn set_validators_for_benchmark(_count: u32) {}
 }
 
+/// Why a forced change of the finality authority set was refused.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum ForcedChangeError {
+	/// No validator of the span would be left with a finality key.
+	NoVoterLeft,
+	/// Another authority set change is pending; retry once it is enacted.
+	ChangePending,
+	/// The previous forced change was too recent (GRANDPA allows one per twice its delay).
+	TooSoon,
+	/// The runtime cannot force a change of its finality set.
+	Unsupported,
+}
+
 /// Told when a span becomes current, at its first block (e.g. to move the finality
-/// authority set to the span's validators and stakes).
+/// authority set to the span's validators and stakes); can also force that set at once when
+/// finality has stalled.
 pub trait OnSpanStart<ValidatorId, AuthorityId> {
-	/// Span `span` has just become current; returns the weight used.
-	fn on_span_start(span: &Span<ValidatorId, AuthorityId>) -> Weight;
+	/// Span `span` has just become current; the validators in `excluded` were declared gone
+	/// by governance and are left out of the finality set. Returns the weight used.
+	fn on_span_start(span: &Span<ValidatorId, AuthorityId>, excluded: &[ValidatorId]) -> Weight;
+
+	/// Forces the finality set to `span`'s validators without `excluded`, enacted `delay`
+	/// blocks from now whether or not the current set finalizes anything, counting
+	/// `best_finalized` as the last finalized block (GRANDPA's forced change). Returns the
+	/// number of voters of the new set.
+	fn force_change(
+		_span: &Span<ValidatorId, AuthorityId>,
+		_excluded: &[ValidatorId],
+		_best_finalized: BlockNumber,
+		_delay: BlockNumber,
+	) -> Result<u32, ForcedChangeError> {
+		Err(ForcedChangeError::Unsupported)
+	}
 }
 
 impl<ValidatorId, AuthorityId> OnSpanStart<ValidatorId, AuthorityId> for () {
-	fn on_span_start(_span: &Span<ValidatorId, AuthorityId>) -> Weight {
+	fn on_span_start(_span: &Span<ValidatorId, AuthorityId>, _excluded: &[ValidatorId]) -> Weight {
 		Weight::zero()
 	}
 }

@@ -23,6 +23,20 @@ use crate::{
 };
 use bttc_primitives::staking::RootValidatorId;
 
+/// Runtime APIs run on the state of the block they are asked at. Right after a code change that
+/// state is not migrated yet (the new code's migrations run at the start of the next block),
+/// yet the consensus client asks the span API at exactly that block who may author the next
+/// one. The project's APIs therefore apply pending migrations first, in the API call's own
+/// overlay, which is discarded: they always answer from storage in the layout their code
+/// reads.
+pub(crate) fn migrated_view() {
+	let pending = frame_system::LastRuntimeUpgrade::<Runtime>::get()
+		.is_some_and(|last| last.was_upgraded(&VERSION));
+	if pending {
+		let _ = Executive::execute_on_runtime_upgrade();
+	}
+}
+
 // pallet-revive's macro adds `ReviveApi` (what the eth-rpc proxy calls) to the APIs below.
 pallet_revive::impl_runtime_apis_plus_revive_traits!(
 	Runtime,
@@ -116,36 +130,43 @@ pallet_revive::impl_runtime_apis_plus_revive_traits!(
 
 	impl bttc_primitives::span::SpanApi<Block, RootValidatorId, AuraId> for Runtime {
 		fn span_params() -> bttc_primitives::span::SpanParams {
+			crate::apis::migrated_view();
 			Span::params()
 		}
 
 		fn current_span() -> Option<bttc_primitives::span::Span<RootValidatorId, AuraId>> {
+			crate::apis::migrated_view();
 			Span::current_span()
 		}
 
 		fn next_span() -> Option<bttc_primitives::span::Span<RootValidatorId, AuraId>> {
+			crate::apis::migrated_view();
 			Span::next_span()
 		}
 
 		fn span_of(block: BlockNumber) -> Option<bttc_primitives::span::Span<RootValidatorId, AuraId>> {
+			crate::apis::migrated_view();
 			Span::span_of(block)
 		}
 
 		fn expected_authors(
 			block: BlockNumber,
 		) -> Option<bttc_primitives::span::ExpectedAuthors<RootValidatorId, AuraId>> {
+			crate::apis::migrated_view();
 			Span::expected_authors(block)
 		}
 	}
 
 	impl bttc_primitives::staking::StakingApi<Block> for Runtime {
 		fn stake_chain() -> bttc_primitives::RootChainId {
+			crate::apis::migrated_view();
 			<crate::configs::StakeChain as frame_support::traits::Get<_>>::get()
 		}
 
 		fn registration_of(
 			signer: sp_core::H160,
 		) -> Option<bttc_primitives::staking::SignerRegistration> {
+			crate::apis::migrated_view();
 			let validator_id = pallet_bttc_staking::ValidatorBySigner::<Runtime>::get(signer)?;
 			let record = Staking::validator(validator_id)?;
 			Some(bttc_primitives::staking::SignerRegistration {
@@ -157,6 +178,7 @@ pallet_revive::impl_runtime_apis_plus_revive_traits!(
 		}
 
 		fn active_validators() -> Vec<(RootValidatorId, bttc_primitives::staking::TokenAmount)> {
+			crate::apis::migrated_view();
 			Staking::active_validators().into_iter().map(|(id, record)| (id, record.power)).collect()
 		}
 	}
@@ -165,6 +187,7 @@ pallet_revive::impl_runtime_apis_plus_revive_traits!(
 		fn voter(
 			authority: bttc_primitives::attestation::crypto::AuthorityId,
 		) -> Option<bttc_primitives::attestation::VoterInfo> {
+			crate::apis::migrated_view();
 			crate::Attestation::voter_info(&authority)
 		}
 
@@ -172,34 +195,41 @@ pallet_revive::impl_runtime_apis_plus_revive_traits!(
 			voter: bttc_primitives::span::ValidatorIndex,
 			keys: Vec<bttc_primitives::attestation::EventKey>,
 		) -> Vec<bttc_primitives::attestation::KeyStatus> {
+			crate::apis::migrated_view();
 			crate::Attestation::key_status(voter, &keys)
 		}
 	}
 
 	impl bttc_primitives::checkpoint::CheckpointApi<Block> for Runtime {
 		fn child_chain_id() -> u64 {
+			crate::apis::migrated_view();
 			<crate::configs::ChildChainId as frame_support::traits::Get<u64>>::get()
 		}
 
 		fn pending() -> Vec<bttc_primitives::checkpoint::PendingCheckpointInfo> {
+			crate::apis::migrated_view();
 			crate::Checkpoint::pending_info()
 		}
 
 		fn signatures(chain: bttc_primitives::RootChainId, id: u64) -> Vec<[u8; 65]> {
+			crate::apis::migrated_view();
 			crate::Checkpoint::sorted_signatures(chain, id)
 		}
 
 		fn acknowledged(
 			chain: bttc_primitives::RootChainId,
 		) -> Vec<bttc_primitives::checkpoint::AckedCheckpoint> {
+			crate::apis::migrated_view();
 			crate::Checkpoint::acknowledged(chain)
 		}
 
 		fn leaf(number: u32) -> Option<sp_core::H256> {
+			crate::apis::migrated_view();
 			pallet_bttc_checkpoint::Leaves::<Runtime>::get(number)
 		}
 
 		fn root_hash(start: u64, end: u64) -> Option<sp_core::H256> {
+			crate::apis::migrated_view();
 			crate::Checkpoint::root_of(start, end)
 		}
 	}

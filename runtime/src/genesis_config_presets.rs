@@ -25,7 +25,8 @@ use sp_keyring::{Ed25519Keyring, Sr25519Keyring};
 
 /// One validator: 1 validator, Alice, with sudo. For a single developer.
 pub const DEV_PRESET: &str = "dev";
-/// Four validators on loopback (Alice, Bob, Charlie, Dave), with sudo. For local networks.
+/// Four validators on loopback (Alice, Bob, Charlie, Dave), no sudo: governed by referenda on
+/// short track periods. For local networks.
 pub const LOCAL_PRESET: &str = "local";
 /// The validators of `chain-specs/testnet-validators.json` and no sudo key.
 pub const TESTNET_PRESET: &str = "testnet";
@@ -270,6 +271,7 @@ fn genesis(
 	evm_chain_id: u64,
 	report_ttl: Option<BlockNumber>,
 	checkpoints: StreamParams,
+	fast_tracks: bool,
 ) -> Value {
 	let stakes: Vec<(GrandpaId, TokenAmount)> =
 		validators.iter().map(|v| (v.keys.grandpa.clone(), v.stake)).collect();
@@ -283,6 +285,7 @@ fn genesis(
 			authorities: crate::configs::finality::stake_weighted(&stakes),
 		},
 		sudo: pallet_sudo::GenesisConfig { key: sudo },
+		origins: crate::governance::origins::GenesisConfig { fast_tracks },
 		staking: pallet_bttc_staking::GenesisConfig {
 			validators: validators
 				.iter()
@@ -331,6 +334,7 @@ fn dev_genesis() -> Value {
 		DEV_EVM_CHAIN_ID,
 		Some(DEV_REPORT_TTL),
 		DEV_CHECKPOINTS,
+		true,
 	)
 }
 
@@ -338,11 +342,13 @@ fn local_genesis() -> Value {
 	genesis(
 		dev_validators(),
 		dev_endowments(),
-		Some(Sr25519Keyring::Alice.to_account_id()),
+		// Governed like a live chain, on the short track periods.
+		None,
 		DEV_SPAN_PARAMS,
 		LOCAL_EVM_CHAIN_ID,
 		Some(DEV_REPORT_TTL),
 		DEV_CHECKPOINTS,
+		true,
 	)
 }
 
@@ -355,7 +361,16 @@ pub fn live_genesis(validators_json: &str, evm_chain_id: u64) -> Result<Value, S
 	}
 	let validators = validators_from_json(validators_json)?;
 	let endowed = validators.iter().map(|v| (v.account.clone(), TESTNET_ENDOWMENT)).collect();
-	Ok(genesis(validators, endowed, None, SpanParams::BTTC, evm_chain_id, None, StreamParams::BTTC))
+	Ok(genesis(
+		validators,
+		endowed,
+		None,
+		SpanParams::BTTC,
+		evm_chain_id,
+		None,
+		StreamParams::BTTC,
+		false,
+	))
 }
 
 /// `None` when the operators' validator file does not parse (the preset tests read it).

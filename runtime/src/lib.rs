@@ -5,7 +5,8 @@
 //! - accounts and the native token BTT (18 decimals) with transaction fees;
 //! - block authoring by the validator set (slot-based; span-restricted authoring follows) and
 //!   GRANDPA finality;
-//! - `Sudo`, whose key is set only by the `dev` and `local` presets: non-dev chains have none;
+//! - on-chain governance ([`governance`]): referenda with conviction voting on a `root`, an
+//!   `emergency` and a `parameters` track; `Sudo` has a key only on the `dev` preset;
 //! - `Span`: span committees of block producers, selected by stake, rotating per sprint;
 //! - `Revive`: EVM bytecode execution and Ethereum transactions (chain id from `EvmChainId`).
 //!
@@ -19,11 +20,19 @@
 #[cfg(feature = "std")]
 include!(concat!(env!("OUT_DIR"), "/wasm_binary.rs"));
 
+/// This runtime built with `try-runtime`, for checking an upgrade against live state
+/// (`bttc-node try-upgrade`); never put on chain.
+#[cfg(feature = "std")]
+pub mod try_runtime_wasm {
+	include!(concat!(env!("OUT_DIR"), "/wasm_binary_try_runtime.rs"));
+}
+
 extern crate alloc;
 
 pub mod apis;
 pub mod configs;
 pub mod genesis_config_presets;
+pub mod governance;
 
 use alloc::{borrow::Cow, vec::Vec};
 use sp_runtime::{generic, impl_opaque_keys, traits::BlakeTwo256};
@@ -68,7 +77,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: Cow::Borrowed("bttc"),
 	impl_name: Cow::Borrowed("bttc-node"),
 	authoring_version: 1,
-	spec_version: 101,
+	spec_version: 103,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 1,
@@ -133,9 +142,10 @@ pub type UncheckedExtrinsic =
 /// Payload a transaction's signer signs.
 pub type SignedPayload = generic::SignedPayload<RuntimeCall, TxExtension>;
 
-/// Storage migrations run on the next runtime upgrade, beside the pallets' own.
-#[allow(unused_parens)]
-type Migrations = ();
+/// Storage migrations run on the next runtime upgrade, beside the pallets' own. Each is
+/// versioned: it runs only while its pallet is at the storage version it migrates from.
+/// Release 102 → 103: spans keep their author delays.
+type Migrations = (pallet_bttc_span::migrations::v1::MigrateV0ToV1<Runtime>,);
 
 /// Dispatches blocks and extrinsics to the pallets.
 pub type Executive = frame_executive::Executive<
@@ -166,7 +176,7 @@ mod runtime {
 
 	// Indices are part of the transaction format: never reuse or renumber one.
 	// 0..=9 chain basics; 10..=19 EVM execution; 20..=29 Delivery (staking, span, checkpoint,
-	// bridge).
+	// bridge); 30..=39 governance.
 
 	#[runtime::pallet_index(0)]
 	pub type System = frame_system;
@@ -214,6 +224,26 @@ mod runtime {
 	/// Attestation of root-chain events by 2/3 + 1 of stake.
 	#[runtime::pallet_index(23)]
 	pub type Attestation = pallet_bttc_attestation;
+
+	/// Proposals' calls, stored by hash.
+	#[runtime::pallet_index(30)]
+	pub type Preimage = pallet_preimage;
+
+	/// Dispatches enacted proposals.
+	#[runtime::pallet_index(31)]
+	pub type Scheduler = pallet_scheduler;
+
+	/// Origins of governance's non-root tracks.
+	#[runtime::pallet_index(32)]
+	pub type Origins = crate::governance::origins;
+
+	/// Referenda on tracks.
+	#[runtime::pallet_index(33)]
+	pub type Referenda = pallet_referenda;
+
+	/// Token holders' votes, weighted by conviction (lock time).
+	#[runtime::pallet_index(34)]
+	pub type ConvictionVoting = pallet_conviction_voting;
 }
 
 #[cfg(test)]

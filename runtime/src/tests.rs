@@ -23,6 +23,11 @@ fn pallet_indices_are_pinned() {
 	assert_eq!(index_of::<Staking>(), Some(20));
 	assert_eq!(index_of::<Span>(), Some(21));
 	assert_eq!(index_of::<Attestation>(), Some(23));
+	assert_eq!(index_of::<Preimage>(), Some(30));
+	assert_eq!(index_of::<Scheduler>(), Some(31));
+	assert_eq!(index_of::<Origins>(), Some(32));
+	assert_eq!(index_of::<Referenda>(), Some(33));
+	assert_eq!(index_of::<ConvictionVoting>(), Some(34));
 }
 
 #[test]
@@ -88,12 +93,21 @@ mod presets {
 	}
 
 	#[test]
-	fn sudo_exists_only_on_dev_and_local() {
+	fn sudo_exists_only_on_dev() {
 		build("dev").execute_with(|| {
 			assert_eq!(pallet_sudo::Key::<Runtime>::get(), Some(Sr25519Keyring::Alice.into()))
 		});
-		build("local").execute_with(|| assert!(pallet_sudo::Key::<Runtime>::get().is_some()));
+		build("local").execute_with(|| assert_eq!(pallet_sudo::Key::<Runtime>::get(), None));
 		build("testnet").execute_with(|| assert_eq!(pallet_sudo::Key::<Runtime>::get(), None));
+	}
+
+	#[test]
+	fn only_development_networks_run_fast_tracks() {
+		for (preset, fast) in [("dev", true), ("local", true), ("testnet", false)] {
+			build(preset).execute_with(|| {
+				assert_eq!(governance::origins::FastTracks::<Runtime>::get(), fast, "{preset}")
+			});
+		}
 	}
 
 	#[test]
@@ -360,7 +374,7 @@ mod finality {
 	fn a_span_start_moves_grandpa_to_the_span_validators_weighted_by_stake() {
 		build("local").execute_with(|| {
 			System::set_block_number(17);
-			GrandpaFollowsSpans::<KeyringBinding>::on_span_start(&span(&[100, 200, 300, 400]));
+			GrandpaFollowsSpans::<KeyringBinding>::on_span_start(&span(&[100, 200, 300, 400]), &[]);
 			let pending =
 				pallet_grandpa::PendingChange::<Runtime>::get().expect("change scheduled");
 			assert_eq!((pending.scheduled_at, pending.delay), (17, 0));
@@ -376,8 +390,95 @@ mod finality {
 			assert_eq!(Grandpa::grandpa_authorities(), expected);
 			assert_eq!(pallet_grandpa::CurrentSetId::<Runtime>::get(), 1);
 			System::set_block_number(49);
-			GrandpaFollowsSpans::<KeyringBinding>::on_span_start(&span(&[100, 200, 300, 400]));
+			GrandpaFollowsSpans::<KeyringBinding>::on_span_start(&span(&[100, 200, 300, 400]), &[]);
 			assert!(pallet_grandpa::PendingChange::<Runtime>::get().is_none());
+		});
+	}
+
+	#[test]
+	fn excluded_validators_are_left_out_of_a_span_start() {
+		build("local").execute_with(|| {
+			System::set_block_number(17);
+			GrandpaFollowsSpans::<KeyringBinding>::on_span_start(
+				&span(&[100, 200, 300, 400]),
+				&[3, 4],
+			);
+			let pending = pallet_grandpa::PendingChange::<Runtime>::get().expect("scheduled");
+			let expected: Vec<(GrandpaId, u64)> = vec![
+				(grandpa(Ed25519Keyring::Alice), 333_333_333),
+				(grandpa(Ed25519Keyring::Bob), 666_666_666),
+			];
+			assert_eq!(pending.next_authorities.into_inner(), expected);
+			assert_eq!(pending.forced, None);
+		});
+	}
+
+	#[test]
+	fn a_forced_change_goes_to_the_remaining_validators_without_waiting_for_finality() {
+		use bttc_primitives::traits::ForcedChangeError;
+		build("local").execute_with(|| {
+			System::set_block_number(30);
+			let set_id = pallet_grandpa::CurrentSetId::<Runtime>::get();
+			let forced = GrandpaFollowsSpans::<KeyringBinding>::force_change(
+				&span(&[100, 100, 100, 100]),
+				&[3, 4],
+				21,
+				2,
+			);
+			assert_eq!(forced, Ok(2));
+			let pending = pallet_grandpa::PendingChange::<Runtime>::get().expect("scheduled");
+			assert_eq!((pending.scheduled_at, pending.delay, pending.forced), (30, 2, Some(21)));
+			assert_eq!(
+				pending.next_authorities.into_inner(),
+				vec![
+					(grandpa(Ed25519Keyring::Alice), 500_000_000),
+					(grandpa(Ed25519Keyring::Bob), 500_000_000)
+				]
+			);
+			assert_eq!(pallet_grandpa::CurrentSetId::<Runtime>::get(), set_id + 1);
+			// The forced-change digest is in the block that schedules it.
+			Grandpa::on_finalize(30);
+			let digest = System::digest();
+			assert!(digest.logs.iter().any(|log| {
+				log.consensus_try_to::<sp_consensus_grandpa::ConsensusLog<BlockNumber>>(
+					&sp_consensus_grandpa::GRANDPA_ENGINE_ID,
+				)
+				.is_some_and(|l| {
+					matches!(l, sp_consensus_grandpa::ConsensusLog::ForcedChange(21, _))
+				})
+			}));
+			// A second forced change while one is pending, or too soon after, is refused.
+			assert_eq!(
+				GrandpaFollowsSpans::<KeyringBinding>::force_change(
+					&span(&[100, 100, 100, 100]),
+					&[4],
+					21,
+					2
+				),
+				Err(ForcedChangeError::ChangePending)
+			);
+			System::set_block_number(32);
+			Grandpa::on_finalize(32);
+			assert!(pallet_grandpa::PendingChange::<Runtime>::get().is_none());
+			System::set_block_number(33);
+			assert_eq!(
+				GrandpaFollowsSpans::<KeyringBinding>::force_change(
+					&span(&[100, 100, 100, 100]),
+					&[4],
+					21,
+					2
+				),
+				Err(ForcedChangeError::TooSoon)
+			);
+			assert_eq!(
+				GrandpaFollowsSpans::<KeyringBinding>::force_change(
+					&span(&[100, 100, 100, 100]),
+					&[1, 2, 3, 4],
+					21,
+					2
+				),
+				Err(ForcedChangeError::NoVoterLeft)
+			);
 		});
 	}
 
@@ -386,9 +487,220 @@ mod finality {
 		build("local").execute_with(|| {
 			System::set_block_number(17);
 			let before = Grandpa::grandpa_authorities();
-			GrandpaFollowsSpans::<NoBoundFinalityKeys>::on_span_start(&span(&[100, 200, 300, 400]));
+			GrandpaFollowsSpans::<NoBoundFinalityKeys>::on_span_start(
+				&span(&[100, 200, 300, 400]),
+				&[],
+			);
 			assert!(pallet_grandpa::PendingChange::<Runtime>::get().is_none());
 			assert_eq!(Grandpa::grandpa_authorities(), before);
+		});
+	}
+}
+
+/// Governance: on chains without sudo, upgrades and parameter changes come only from
+/// referenda; a referendum passes by conviction-weighted votes and enacts its call.
+mod governance_origins {
+	use super::presets::build;
+	use super::*;
+	use frame_support::{
+		assert_noop, assert_ok,
+		traits::{schedule::DispatchTime, Bounded, Hooks, StorePreimage},
+	};
+	use governance::{origins::Origin as GovernanceOrigin, tracks};
+	use pallet_referenda::TracksInfo as _;
+	use sp_keyring::Sr25519Keyring;
+	use sp_runtime::{traits::Dispatchable, DispatchError};
+
+	fn calls_only_governance_may_make() -> Vec<RuntimeCall> {
+		let validator = pallet_bttc_span::Pallet::<Runtime>::current_span()
+			.and_then(|span| span.validators.first().map(|v| v.id))
+			.unwrap_or_default();
+		vec![
+			RuntimeCall::System(frame_system::Call::set_code { code: vec![0; 64] }),
+			RuntimeCall::System(frame_system::Call::authorize_upgrade {
+				code_hash: Hash::repeat_byte(7),
+			}),
+			RuntimeCall::Span(pallet_bttc_span::Call::set_params {
+				params: pallet_bttc_span::Params::<Runtime>::get(),
+			}),
+			RuntimeCall::Span(pallet_bttc_span::Call::force_finality_recovery {
+				excluded: vec![validator].try_into().unwrap(),
+				best_finalized: 0,
+				delay: 0,
+			}),
+			RuntimeCall::Span(pallet_bttc_span::Call::readmit {
+				validators: vec![validator].try_into().unwrap(),
+			}),
+			RuntimeCall::Attestation(pallet_bttc_attestation::Call::set_report_ttl { blocks: 600 }),
+			RuntimeCall::Checkpoint(pallet_bttc_checkpoint::Call::set_stream {
+				chain: bttc_primitives::RootChainId::Ethereum,
+				params: pallet_bttc_checkpoint::StreamParams::BTTC,
+			}),
+			RuntimeCall::Referenda(pallet_referenda::Call::kill { index: 0 }),
+		]
+	}
+
+	#[test]
+	fn sudo_less_chains_refuse_upgrades_and_parameter_changes_from_any_other_origin() {
+		for preset in ["local", "testnet"] {
+			build(preset).execute_with(|| {
+				System::set_block_number(2);
+				let alice: AccountId = Sr25519Keyring::Alice.into();
+				for call in calls_only_governance_may_make() {
+					for origin in [RuntimeOrigin::signed(alice.clone()), RuntimeOrigin::none()] {
+						let result = call.clone().dispatch(origin);
+						assert_eq!(
+							result.map_err(|e| e.error),
+							Err(DispatchError::BadOrigin),
+							"{preset}: {call:?}"
+						);
+					}
+					// Sudo has no key: nobody can use it.
+					let sudo = RuntimeCall::Sudo(pallet_sudo::Call::sudo { call: Box::new(call) });
+					assert_noop!(
+						sudo.dispatch(RuntimeOrigin::signed(alice.clone())),
+						pallet_sudo::Error::<Runtime>::RequireSudo
+					);
+				}
+				// A parameters referendum cannot reach upgrades or emergency actions.
+				for call in calls_only_governance_may_make().into_iter().filter(|c| {
+					matches!(
+						c,
+						RuntimeCall::System(_)
+							| RuntimeCall::Span(
+								pallet_bttc_span::Call::force_finality_recovery { .. }
+							)
+					)
+				}) {
+					let origin: RuntimeOrigin = GovernanceOrigin::ParameterAdmin.into();
+					assert_eq!(
+						call.clone().dispatch(origin).map_err(|e| e.error),
+						Err(DispatchError::BadOrigin),
+						"{preset}: {call:?}"
+					);
+				}
+				let origin: RuntimeOrigin = GovernanceOrigin::ParameterAdmin.into();
+				assert_ok!(pallet_bttc_attestation::Pallet::<Runtime>::set_report_ttl(origin, 600));
+			});
+		}
+	}
+
+	#[test]
+	fn tracks_are_sorted_and_each_origin_has_its_own() {
+		build("testnet").execute_with(|| {
+			assert_ok!(tracks::TracksInfo::check_integrity());
+			use frame_support::traits::OriginTrait;
+			let track = |origin: RuntimeOrigin| tracks::TracksInfo::track_for(origin.caller());
+			assert_eq!(track(RuntimeOrigin::root()), Ok(tracks::ROOT));
+			assert_eq!(track(GovernanceOrigin::EmergencyAdmin.into()), Ok(tracks::EMERGENCY));
+			assert_eq!(track(GovernanceOrigin::ParameterAdmin.into()), Ok(tracks::PARAMETERS));
+			assert_eq!(track(RuntimeOrigin::signed(Sr25519Keyring::Bob.into())), Err(()));
+			// Live periods; the emergency track asks more than the others at every moment.
+			let root = tracks::TracksInfo::info(tracks::ROOT).unwrap();
+			let emergency = tracks::TracksInfo::info(tracks::EMERGENCY).unwrap();
+			assert_eq!(root.decision_period, 14 * governance::DAYS);
+			for step in 0..=10u32 {
+				let t = sp_runtime::Perbill::from_percent(step * 10);
+				assert!(emergency.min_approval.threshold(t) >= root.min_approval.threshold(t));
+				assert!(emergency.min_support.threshold(t) >= root.min_support.threshold(t));
+			}
+			assert!(
+				emergency.min_approval.threshold(sp_runtime::Perbill::one())
+					>= sp_runtime::Perbill::from_percent(75)
+			);
+		});
+		build("local").execute_with(|| {
+			let root = tracks::TracksInfo::info(tracks::ROOT).unwrap();
+			assert_eq!(root.decision_period, 100);
+		});
+	}
+
+	/// Advances to block `n`, running the scheduler (which drives referenda and enacts them).
+	fn run_to(n: BlockNumber) {
+		while System::block_number() < n {
+			let next = System::block_number() + 1;
+			System::set_block_number(next);
+			Scheduler::on_initialize(next);
+		}
+	}
+
+	#[test]
+	fn a_parameters_referendum_passes_by_votes_and_enacts_its_call() {
+		build("local").execute_with(|| {
+			System::set_block_number(1);
+			let proposer: AccountId = Sr25519Keyring::Alice.into();
+			let call = RuntimeCall::Attestation(pallet_bttc_attestation::Call::set_report_ttl {
+				blocks: 777,
+			});
+			let proposal: Bounded<RuntimeCall, <Runtime as frame_system::Config>::Hashing> =
+				<Preimage as StorePreimage>::bound(call).unwrap();
+			assert!(matches!(proposal, Bounded::Inline(_)));
+			assert_ok!(Referenda::submit(
+				RuntimeOrigin::signed(proposer.clone()),
+				Box::new(GovernanceOrigin::ParameterAdmin.into()),
+				proposal,
+				DispatchTime::After(1),
+			));
+			assert_ok!(Referenda::place_decision_deposit(RuntimeOrigin::signed(proposer), 0));
+			// Without votes nothing passes.
+			run_to(20);
+			assert_ne!(pallet_bttc_attestation::ReportTtl::<Runtime>::get(), 777);
+			for voter in Sr25519Keyring::iter() {
+				assert_ok!(ConvictionVoting::vote(
+					RuntimeOrigin::signed(voter.into()),
+					0,
+					pallet_conviction_voting::AccountVote::Standard {
+						vote: pallet_conviction_voting::Vote {
+							aye: true,
+							conviction: pallet_conviction_voting::Conviction::Locked1x,
+						},
+						balance: 900_000 * BTT,
+					},
+				));
+			}
+			run_to(30);
+			assert_eq!(pallet_bttc_attestation::ReportTtl::<Runtime>::get(), 777);
+			assert!(matches!(
+				pallet_referenda::ReferendumInfoFor::<Runtime>::get(0),
+				Some(pallet_referenda::ReferendumInfo::Approved(..))
+			));
+		});
+	}
+}
+
+/// Right after a code change, runtime APIs see the state the old code left: the new code's
+/// migrations run only at the start of the next block.
+mod upgrade {
+	use super::presets::build;
+	use super::*;
+	use bttc_primitives::{span::runtime_decl_for_span_api::SpanApiV1, staking::RootValidatorId};
+	use frame_support::traits::{GetStorageVersion, StorageVersion};
+	use pallet_bttc_span::migrations::v1::v0;
+	use sp_consensus_aura::sr25519::AuthorityId as AuraId;
+
+	#[test]
+	fn the_span_api_answers_from_migrated_storage_right_after_a_code_change() {
+		build("local").execute_with(|| {
+			System::set_block_number(5);
+			// The state release 102 left: spans in layout 0, the pallet at version 0.
+			for span in pallet_bttc_span::Spans::<Runtime>::iter_values().collect::<Vec<_>>() {
+				v0::Spans::<Runtime>::insert(span.id, v0::StoredSpanOf::<Runtime>::from(&span));
+			}
+			StorageVersion::new(0).put::<Span>();
+			frame_system::LastRuntimeUpgrade::<Runtime>::put(
+				frame_system::LastRuntimeUpgradeInfo::from(sp_version::RuntimeVersion {
+					spec_version: 102,
+					..VERSION
+				}),
+			);
+			// The new code cannot read the old layout...
+			assert!(Span::expected_authors(6).is_none());
+			// ...but its API migrates first and answers.
+			let authors =
+				<Runtime as SpanApiV1<Block, RootValidatorId, AuraId>>::expected_authors(6)
+					.expect("the API answers after a code change");
+			assert!(!authors.authors.is_empty());
+			assert_eq!(Span::on_chain_storage_version(), StorageVersion::new(1));
 		});
 	}
 }

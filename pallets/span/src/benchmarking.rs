@@ -2,13 +2,14 @@
 
 use super::*;
 use crate::{
-	pallet::{CurrentSpanId, OldestSpanId, Pallet as Span, Params, Spans},
+	pallet::{CurrentSpanId, Excluded, OldestSpanId, Pallet as Span, Params, Spans},
 	types::ValidatorSetProvider,
 };
+use alloc::vec::Vec;
 use bttc_primitives::span::{SpanId, SpanParams};
 use frame_benchmarking::v2::*;
 use frame_support::pallet_prelude::Get;
-use frame_system::RawOrigin;
+use frame_support::{pallet_prelude::BoundedVec, traits::EnsureOrigin};
 
 /// Valid parameters with `producer_count` producers and the smallest spans.
 fn params<T: Config>(producer_count: u32) -> SpanParams {
@@ -27,11 +28,60 @@ mod benchmarks {
 	use super::*;
 
 	#[benchmark]
-	fn set_params() {
+	fn set_params() -> Result<(), BenchmarkError> {
+		let origin =
+			T::ParamsOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
 		let params = params::<T>(T::MaxProducers::get());
 		#[extrinsic_call]
-		_(RawOrigin::Root, params);
+		_(origin as T::RuntimeOrigin, params);
 		assert_eq!(Params::<T>::get(), params);
+		Ok(())
+	}
+
+	/// Excluding `v` of the current span's `v + 1` validators and forcing the finality set.
+	#[benchmark]
+	fn force_finality_recovery(
+		v: Linear<1, { T::MaxValidators::get().saturating_sub(1) }>,
+	) -> Result<(), BenchmarkError> {
+		let origin =
+			T::EmergencyOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		T::ValidatorSet::set_validators_for_benchmark(v.saturating_add(1));
+		let (validators, producers) =
+			Span::<T>::select([7; 32], 1).map_err(|_| BenchmarkError::Stop("no validators"))?;
+		let id = CurrentSpanId::<T>::get().ok_or(BenchmarkError::Stop("no genesis span"))?;
+		let mut current = Spans::<T>::get(id).ok_or(BenchmarkError::Stop("no genesis span"))?;
+		let excluded: Vec<T::ValidatorId> =
+			validators.iter().take(v as usize).map(|v| v.id.clone()).collect();
+		current.validators = validators;
+		current.producers = producers;
+		let at = current.start_block.max(1);
+		Spans::<T>::insert(id, current);
+		frame_system::Pallet::<T>::set_block_number(at.saturating_add(1).into());
+		let excluded = BoundedVec::truncate_from(excluded);
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, excluded, at, 0);
+		assert_eq!(Excluded::<T>::get().len(), v as usize);
+		Ok(())
+	}
+
+	/// Readmitting `v` excluded validators.
+	#[benchmark]
+	fn readmit(v: Linear<1, { T::MaxValidators::get() }>) -> Result<(), BenchmarkError> {
+		let origin =
+			T::ParamsOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		T::ValidatorSet::set_validators_for_benchmark(v);
+		let (validators, _) =
+			Span::<T>::select([7; 32], 1).map_err(|_| BenchmarkError::Stop("no validators"))?;
+		let ids: Vec<T::ValidatorId> = validators.iter().map(|v| v.id.clone()).collect();
+		let set: alloc::collections::BTreeSet<T::ValidatorId> = ids.iter().cloned().collect();
+		Excluded::<T>::put(
+			frame_support::BoundedBTreeSet::try_from(set)
+				.map_err(|_| BenchmarkError::Stop("more validators than MaxValidators"))?,
+		);
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, BoundedVec::truncate_from(ids));
+		assert!(Excluded::<T>::get().is_empty());
+		Ok(())
 	}
 
 	#[benchmark]

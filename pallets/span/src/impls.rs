@@ -17,11 +17,12 @@ use bttc_primitives::{
 		author_delay_ms, is_sprint_start, sprint_of, ExpectedAuthors, ScheduledAuthor, Span,
 		SpanId, SpanParams, SpanValidator, GENESIS_SPAN_SEED,
 	},
+	traits::ForcedChangeError,
 	BlockNumber,
 };
 use frame_support::{
 	defensive,
-	pallet_prelude::{BoundedVec, Get, Weight},
+	pallet_prelude::{BoundedVec, DispatchError, Get, Weight},
 };
 use frame_system::pallet_prelude::BlockNumberFor;
 use sp_io::hashing::blake2_256;
@@ -40,6 +41,25 @@ impl<T: Config> From<ParamsError> for Error<T> {
 			ParamsError::BackupMultiplierZero => Error::BackupMultiplierZero,
 		}
 	}
+}
+
+impl<T: Config> From<ForcedChangeError> for Error<T> {
+	fn from(e: ForcedChangeError) -> Self {
+		match e {
+			ForcedChangeError::NoVoterLeft => Error::NoVoterLeft,
+			ForcedChangeError::ChangePending => Error::ChangePending,
+			ForcedChangeError::TooSoon => Error::ForcedChangeTooSoon,
+			ForcedChangeError::Unsupported => Error::ForcedChangeUnsupported,
+		}
+	}
+}
+
+/// What a forced finality change did.
+pub struct ForcedRecovery {
+	/// Voters of the forced set.
+	pub voters: u32,
+	/// Block at which the set takes over.
+	pub enacted_at: BlockNumber,
 }
 
 /// Validators and producers of a span being fixed.
@@ -112,10 +132,12 @@ impl<T: Config> Pallet<T> {
 	pub fn expected_authors(
 		block: BlockNumber,
 	) -> Option<ExpectedAuthors<T::ValidatorId, T::AuthorityId>> {
-		let span = Self::stored_span_of(block)?.to_api();
+		let stored = Self::stored_span_of(block)?;
+		let (producer_delay_ms, backup_multiplier_ms) =
+			(stored.producer_delay_ms, stored.backup_multiplier_ms);
+		let span = stored.to_api();
 		let sprint = sprint_of(span.start_block, span.sprint_length, block)?;
 		let sprint_start = is_sprint_start(span.start_block, span.sprint_length, block);
-		let params = Params::<T>::get();
 		let mut authors = Vec::new();
 		for (succession, index) in span.authoring_order(block).into_iter().enumerate() {
 			let succession = u32::try_from(succession).ok()?;
@@ -128,8 +150,8 @@ impl<T: Config> Pallet<T> {
 					sprint_start,
 					succession,
 					T::BlockPeriodMs::get(),
-					params.producer_delay_ms,
-					params.backup_multiplier_ms,
+					producer_delay_ms,
+					backup_multiplier_ms,
 				),
 			});
 		}
@@ -151,16 +173,64 @@ impl<T: Config> Pallet<T> {
 	/// Delay in ms after the parent's timestamp before `authority` may author `block`;
 	/// `None` if it may not author it at all.
 	pub fn author_delay_of(block: BlockNumber, authority: &T::AuthorityId) -> Option<u64> {
-		let span = Self::stored_span_of(block)?.to_api();
+		let stored = Self::stored_span_of(block)?;
+		let span = stored.to_api();
 		let succession = span.succession_of(block, authority)?;
-		let params = Params::<T>::get();
 		Some(author_delay_ms(
 			span.is_sprint_start(block),
 			succession,
 			T::BlockPeriodMs::get(),
-			params.producer_delay_ms,
-			params.backup_multiplier_ms,
+			stored.producer_delay_ms,
+			stored.backup_multiplier_ms,
 		))
+	}
+
+	/// Validators governance excluded (see [`Excluded`]).
+	pub fn excluded() -> Vec<T::ValidatorId> {
+		Excluded::<T>::get().into_iter().collect()
+	}
+
+	// ----- Finality recovery ------------------------------------------------------------------
+
+	/// Checks and applies [`Pallet::force_finality_recovery`]: `excluded` must be validators of
+	/// the current span, and some validator must be left; the runtime forces the finality set
+	/// and `excluded` is recorded only if it did.
+	pub(crate) fn do_force_finality_recovery(
+		excluded: &[T::ValidatorId],
+		best_finalized: BlockNumber,
+		delay: BlockNumber,
+	) -> Result<ForcedRecovery, DispatchError> {
+		let now: BlockNumber =
+			TryInto::<BlockNumber>::try_into(frame_system::Pallet::<T>::block_number())
+				.map_err(|_| DispatchError::Other("block number beyond u32"))?;
+		let span = Self::current_span().ok_or(Error::<T>::NoCurrentSpan)?;
+		frame_support::ensure!(best_finalized < now, Error::<T>::FinalizedNotInPast);
+		frame_support::ensure!(delay <= Params::<T>::get().span_length, Error::<T>::DelayTooLong);
+		frame_support::ensure!(
+			excluded.iter().all(|id| span.validators.iter().any(|v| &v.id == id)),
+			Error::<T>::NotInCurrentSpan
+		);
+		frame_support::ensure!(
+			span.validators.iter().any(|v| !excluded.contains(&v.id)),
+			Error::<T>::NoVoterLeft
+		);
+		let mut stored = Excluded::<T>::get();
+		for id in excluded {
+			// Cannot overflow: the bound is the span's own validator bound.
+			stored.try_insert(id.clone()).map_err(|_| Error::<T>::NoVoterLeft)?;
+		}
+		let all: Vec<T::ValidatorId> = stored.iter().cloned().collect();
+		let voters =
+			<T::OnSpanStart as OnSpanStart<_, _>>::force_change(&span, &all, best_finalized, delay)
+				.map_err(Error::<T>::from)?;
+		Excluded::<T>::put(stored);
+		log::warn!(
+			target: LOG_TARGET,
+			"finality recovery: {} validator(s) excluded, {voters} voter(s) from block {}",
+			excluded.len(),
+			now.saturating_add(delay)
+		);
+		Ok(ForcedRecovery { voters, enacted_at: now.saturating_add(delay) })
 	}
 
 	// ----- Span creation ----------------------------------------------------------------------
@@ -180,6 +250,8 @@ impl<T: Config> Pallet<T> {
 			seed_block: 0,
 			validators,
 			producers,
+			producer_delay_ms: params.producer_delay_ms,
+			backup_multiplier_ms: params.backup_multiplier_ms,
 		};
 		Self::deposit_event(Event::SpanFixed {
 			span_id: 0,
@@ -201,8 +273,13 @@ impl<T: Config> Pallet<T> {
 		let mut ids = BTreeSet::new();
 		let mut keys = BTreeSet::new();
 		let mut candidates: Vec<(usize, SpanValidatorOf<T>)> = Vec::new();
+		let excluded = Excluded::<T>::get();
 		for (id, stake, authority) in T::ValidatorSet::active_validators() {
-			if stake == 0 || ids.contains(&id) || keys.contains(&authority) {
+			if stake == 0
+				|| ids.contains(&id)
+				|| keys.contains(&authority)
+				|| excluded.contains(&id)
+			{
 				continue;
 			}
 			ids.insert(id.clone());
@@ -280,6 +357,8 @@ impl<T: Config> Pallet<T> {
 			seed_block,
 			validators,
 			producers,
+			producer_delay_ms: params.producer_delay_ms,
+			backup_multiplier_ms: params.backup_multiplier_ms,
 		};
 		Self::deposit_event(Event::SpanFixed {
 			span_id: id,
@@ -298,7 +377,10 @@ impl<T: Config> Pallet<T> {
 		CurrentSpanId::<T>::put(next_id);
 		Self::deposit_event(Event::SpanStarted { span_id: next_id });
 		let hook_weight = match Spans::<T>::get(next_id) {
-			Some(span) => <T::OnSpanStart as OnSpanStart<_, _>>::on_span_start(&span.to_api()),
+			Some(span) => <T::OnSpanStart as OnSpanStart<_, _>>::on_span_start(
+				&span.to_api(),
+				&Self::excluded(),
+			),
 			None => {
 				defensive!("the span being started is not stored");
 				Weight::zero()
@@ -367,7 +449,8 @@ impl<T: Config> Pallet<T> {
 	/// - every span is a whole number (≥ 2) of its sprints, has validators with stake > 0 and
 	///   distinct keys, and 1 ..= `MaxProducers` producers that index its validators;
 	/// - the current block lies in the current span, and the next span is fixed once the
-	///   current span's fixing block is reached.
+	///   current span's fixing block is reached;
+	/// - the current and next spans each keep a validator governance did not exclude.
 	#[cfg(any(feature = "try-runtime", test))]
 	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 		use frame_support::ensure;
@@ -426,6 +509,15 @@ impl<T: Config> Pallet<T> {
 				"producer is not a validator of the span"
 			);
 			previous = Some(span);
+		}
+
+		let excluded = Excluded::<T>::get();
+		for id in current_id..=latest {
+			let span = Spans::<T>::get(id).ok_or("span id missing in the stored range")?;
+			ensure!(
+				span.validators.iter().any(|v| !excluded.contains(&v.id)),
+				"every validator of the current or next span is excluded: nobody could finalize"
+			);
 		}
 
 		let current = Spans::<T>::get(current_id).ok_or("current span missing")?;

@@ -45,10 +45,22 @@
 //!
 //! ## Parameters
 //!
-//! [`SpanParams`] are set at genesis and by Root through [`Pallet::set_params`]; both check
-//! them ([`types::validate_params`]). New values apply to spans fixed afterwards; a span keeps
-//! its own sprint length. The delays use the current `producer_delay_ms` and
-//! `backup_multiplier_ms` and the runtime's block period [`Config::BlockPeriodMs`].
+//! [`SpanParams`] are set at genesis and by governance ([`Config::ParamsOrigin`]) through
+//! [`Pallet::set_params`]; both check them ([`types::validate_params`]). New values apply to
+//! spans fixed afterwards: a span keeps its own length, sprint length, producer delay and
+//! backup multiplier (the delays also use the runtime's block period
+//! [`Config::BlockPeriodMs`]).
+//!
+//! ## Finality recovery
+//!
+//! [`Pallet::force_finality_recovery`] ([`Config::EmergencyOrigin`]) records validators as
+//! gone for good ([`Excluded`]) and has [`Config::OnSpanStart`] force the finality set to the
+//! current span's other validators; excluded validators are not drawn in later spans and are
+//! left out at every span start until [`Pallet::readmit`] ([`Config::ParamsOrigin`]).
+//!
+//! ## Storage versions
+//!
+//! 0: the first layout. 1: spans keep their author delays ([`migrations::v1`]).
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
@@ -59,6 +71,7 @@ pub use pallet::*;
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
 mod impls;
+pub mod migrations;
 #[cfg(test)]
 mod mock;
 pub mod selection;
@@ -82,7 +95,7 @@ pub mod pallet {
 	use frame_system::pallet_prelude::*;
 
 	/// The in-code storage version; a change of storage layout raises it, with a migration.
-	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
 
 	#[pallet::pallet]
 	#[pallet::storage_version(STORAGE_VERSION)]
@@ -111,8 +124,14 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxSpanHistory: Get<u32>;
 		/// Told at the first block of every span after span 0 (the runtime moves the GRANDPA
-		/// authority set to the span's validators, weighted by stake).
+		/// authority set to the span's validators, weighted by stake); forces that set when
+		/// governance recovers from a finality stall.
 		type OnSpanStart: OnSpanStart<Self::ValidatorId, Self::AuthorityId>;
+		/// Who may change the span parameters and readmit excluded validators (governance).
+		type ParamsOrigin: EnsureOrigin<Self::RuntimeOrigin>;
+		/// Who may exclude validators and force the finality set (governance's emergency
+		/// track, with its higher threshold).
+		type EmergencyOrigin: EnsureOrigin<Self::RuntimeOrigin>;
 		/// Weights of this pallet's calls and hooks.
 		type WeightInfo: WeightInfo;
 	}
@@ -133,6 +152,12 @@ pub mod pallet {
 	/// Id of the oldest span still stored.
 	#[pallet::storage]
 	pub type OldestSpanId<T> = StorageValue<_, SpanId, ValueQuery>;
+
+	/// Validators governance declared gone for good: left out of the producers of spans fixed
+	/// from now on and of the finality set, until governance readmits them.
+	#[pallet::storage]
+	pub type Excluded<T: Config> =
+		StorageValue<_, BoundedBTreeSet<T::ValidatorId, T::MaxValidators>, ValueQuery>;
 
 	#[pallet::genesis_config]
 	#[derive(frame_support::DefaultNoBound)]
@@ -161,7 +186,7 @@ pub mod pallet {
 	#[pallet::event]
 	#[pallet::generate_deposit(pub(super) fn deposit_event)]
 	pub enum Event<T: Config> {
-		/// Root changed the span parameters; they apply to spans fixed from now on.
+		/// Governance changed the span parameters; they apply to spans fixed from now on.
 		ParamsSet { params: SpanParams },
 		/// A span was fixed with its producers (validator indices in the span's snapshot).
 		SpanFixed {
@@ -176,6 +201,20 @@ pub mod pallet {
 		/// No validator had stake when span `span_id` was fixed: it reuses the previous
 		/// span's validators and producers.
 		ValidatorSetEmpty { span_id: SpanId },
+		/// Governance excluded `excluded` and forced the finality set to the other validators
+		/// of the current span (`voters` of them), enacted at block `enacted_at`, counting
+		/// block `best_finalized` as finalized.
+		FinalityRecoveryForced {
+			excluded: BoundedVec<T::ValidatorId, T::MaxValidators>,
+			voters: u32,
+			best_finalized: BlockNumber,
+			enacted_at: BlockNumber,
+		},
+		/// Governance readmitted excluded validators: they may be drawn again in spans fixed
+		/// from now on and vote from the next span's start.
+		ValidatorsReadmitted { validators: BoundedVec<T::ValidatorId, T::MaxValidators> },
+		/// A runtime upgrade moved the pallet's storage to `version`, rewriting `spans` spans.
+		StorageMigrated { version: u16, spans: u32 },
 	}
 
 	#[pallet::error]
@@ -200,6 +239,27 @@ pub mod pallet {
 		/// `backup_multiplier_ms` is 0: backups would compete with the in-turn producer; use a
 		/// positive value.
 		BackupMultiplierZero,
+		/// A validator to exclude is not in the current span: name validators of
+		/// `Span::current_span`.
+		NotInCurrentSpan,
+		/// Excluding these validators leaves no validator with a finality key: keep at least
+		/// one live validator.
+		NoVoterLeft,
+		/// `best_finalized` is not below the current block: give the last block the chain
+		/// finalized (`chain_getFinalizedHead`).
+		FinalizedNotInPast,
+		/// `delay` is longer than a span: enact the forced change sooner.
+		DelayTooLong,
+		/// An authority set change is pending: retry once it is enacted (after its delay).
+		ChangePending,
+		/// The previous forced change was too recent: retry after twice its delay.
+		ForcedChangeTooSoon,
+		/// The runtime cannot force a finality change.
+		ForcedChangeUnsupported,
+		/// A validator to readmit is not excluded.
+		NotExcluded,
+		/// No current span (the chain has no validators).
+		NoCurrentSpan,
 	}
 
 	#[pallet::hooks]
@@ -216,15 +276,61 @@ pub mod pallet {
 
 	#[pallet::call]
 	impl<T: Config> Pallet<T> {
-		/// Sets the span parameters (Root only). They apply to spans fixed after this call; a
-		/// span already fixed keeps its length and sprint length.
+		/// Sets the span parameters (`ParamsOrigin`: governance). They apply to spans fixed
+		/// after this call; a span already fixed keeps its length and sprint length.
 		#[pallet::call_index(0)]
 		#[pallet::weight(T::WeightInfo::set_params())]
 		pub fn set_params(origin: OriginFor<T>, params: SpanParams) -> DispatchResult {
-			ensure_root(origin)?;
+			T::ParamsOrigin::ensure_origin(origin)?;
 			Self::check_params(&params).map_err(Error::<T>::from)?;
 			Params::<T>::put(params);
 			Self::deposit_event(Event::ParamsSet { params });
+			Ok(())
+		}
+
+		/// Recovers from a finality stall (`EmergencyOrigin`: governance's emergency track).
+		///
+		/// When more than a third of the finality weight is gone for good, GRANDPA cannot
+		/// finalize, and the span hook's changes, which take effect only once finalized, never
+		/// apply. This call records `excluded` as gone (they are left out of the producers of
+		/// spans fixed from now on and of the finality set) and forces the finality set to the
+		/// current span's other validators, weighted by stake, `delay` blocks from now,
+		/// counting `best_finalized` (the last block the chain finalized) as finalized.
+		#[pallet::call_index(1)]
+		#[pallet::weight(T::WeightInfo::force_finality_recovery(excluded.len() as u32))]
+		pub fn force_finality_recovery(
+			origin: OriginFor<T>,
+			excluded: BoundedVec<T::ValidatorId, T::MaxValidators>,
+			best_finalized: BlockNumber,
+			delay: BlockNumber,
+		) -> DispatchResult {
+			T::EmergencyOrigin::ensure_origin(origin)?;
+			let outcome = Self::do_force_finality_recovery(&excluded, best_finalized, delay)?;
+			Self::deposit_event(Event::FinalityRecoveryForced {
+				excluded,
+				voters: outcome.voters,
+				best_finalized,
+				enacted_at: outcome.enacted_at,
+			});
+			Ok(())
+		}
+
+		/// Readmits excluded validators (`ParamsOrigin`): they may be drawn as producers of
+		/// spans fixed from now on and join the finality set at the next span start.
+		#[pallet::call_index(2)]
+		#[pallet::weight(T::WeightInfo::readmit(validators.len() as u32))]
+		pub fn readmit(
+			origin: OriginFor<T>,
+			validators: BoundedVec<T::ValidatorId, T::MaxValidators>,
+		) -> DispatchResult {
+			T::ParamsOrigin::ensure_origin(origin)?;
+			let mut excluded = Excluded::<T>::get();
+			ensure!(validators.iter().all(|v| excluded.contains(v)), Error::<T>::NotExcluded);
+			for validator in validators.iter() {
+				excluded.remove(validator);
+			}
+			Excluded::<T>::put(excluded);
+			Self::deposit_event(Event::ValidatorsReadmitted { validators });
 			Ok(())
 		}
 	}

@@ -36,13 +36,39 @@ parameter_types! {
 	pub static StartedSpans: Vec<(u64, u32, u32)> = vec![];
 }
 
+parameter_types! {
+	/// Excluded validators passed with every `OnSpanStart` call.
+	pub static ExcludedAtStart: Vec<Vec<u64>> = vec![];
+	/// (voters, best finalized, delay) of every forced change; the next one fails with
+	/// `ForceError` if set.
+	pub static ForcedChanges: Vec<(Vec<u64>, u32, u32)> = vec![];
+	pub static ForceError: Option<bttc_primitives::traits::ForcedChangeError> = None;
+}
+
 pub struct RecordSpanStarts;
 impl pallet_span::OnSpanStart<u64, u64> for RecordSpanStarts {
 	fn on_span_start(
 		span: &bttc_primitives::span::Span<u64, u64>,
+		excluded: &[u64],
 	) -> frame_support::weights::Weight {
 		StartedSpans::mutate(|s| s.push((span.id, span.start_block, System::block_number())));
+		ExcludedAtStart::mutate(|s| s.push(excluded.to_vec()));
 		frame_support::weights::Weight::zero()
+	}
+
+	fn force_change(
+		span: &bttc_primitives::span::Span<u64, u64>,
+		excluded: &[u64],
+		best_finalized: u32,
+		delay: u32,
+	) -> Result<u32, bttc_primitives::traits::ForcedChangeError> {
+		if let Some(e) = ForceError::get() {
+			return Err(e);
+		}
+		let voters: Vec<u64> =
+			span.validators.iter().map(|v| v.id).filter(|id| !excluded.contains(id)).collect();
+		ForcedChanges::mutate(|f| f.push((voters.clone(), best_finalized, delay)));
+		Ok(voters.len() as u32)
 	}
 }
 
@@ -60,6 +86,10 @@ impl pallet_span::ValidatorSetProvider<u64, u64> for MockValidatorSet {
 	}
 }
 
+frame_support::ord_parameter_types! {
+	pub const EmergencyAccount: u64 = 99;
+}
+
 pub const BLOCK_PERIOD_MS: u64 = 2_000;
 pub const MAX_PRODUCERS: u32 = 16;
 pub const MAX_HISTORY: u32 = 3;
@@ -73,6 +103,10 @@ impl pallet_span::Config for Test {
 	type MaxProducers = ConstU32<MAX_PRODUCERS>;
 	type MaxSpanHistory = ConstU32<MAX_HISTORY>;
 	type OnSpanStart = RecordSpanStarts;
+	type ParamsOrigin = frame_system::EnsureRoot<u64>;
+	// A distinct origin, so tests see which one a call needs: account 99 stands for the
+	// emergency track.
+	type EmergencyOrigin = frame_system::EnsureSignedBy<EmergencyAccount, u64>;
 	type WeightInfo = ();
 }
 

@@ -7,9 +7,10 @@ use crate::{
 	mock::*,
 	selection::select_producers,
 	types::{validate_params, EqualStake, ParamsError, StoredSpan, ValidatorSetProvider},
-	CurrentSpanId, Error, Event, OldestSpanId, Params, Spans,
+	CurrentSpanId, Error, Event, Excluded, OldestSpanId, Params, Spans,
 };
 use bttc_primitives::span::{SpanParams, SpanValidator, GENESIS_SPAN_SEED};
+use bttc_primitives::traits::ForcedChangeError;
 use frame_support::{assert_noop, assert_ok, pallet_prelude::BoundedVec};
 use sp_runtime::DispatchError;
 
@@ -373,6 +374,8 @@ fn install_crafted_span() {
 			(1..=4u64).map(|i| SpanValidator { id: i, stake: 10, authority: 10 + i }).collect(),
 		),
 		producers: BoundedVec::truncate_from(vec![2, 0, 2, 1]),
+		producer_delay_ms: DEV_PARAMS.producer_delay_ms,
+		backup_multiplier_ms: DEV_PARAMS.backup_multiplier_ms,
 	};
 	Spans::<Test>::insert(1, span);
 	run_to_block(17);
@@ -477,6 +480,189 @@ fn expected_authors_of_the_next_span_are_known_from_the_parent_state() {
 	});
 }
 
+// ----- Finality recovery ----------------------------------------------------------------------
+
+fn ids(v: &[u64]) -> BoundedVec<u64, frame_support::traits::ConstU32<32>> {
+	BoundedVec::truncate_from(v.to_vec())
+}
+
+const EMERGENCY: u64 = 99;
+
+#[test]
+fn finality_recovery_needs_the_emergency_origin() {
+	test(|| {
+		run_to_block(5);
+		for origin in [RuntimeOrigin::signed(1), RuntimeOrigin::none(), RuntimeOrigin::root()] {
+			assert_noop!(
+				Span::force_finality_recovery(origin, ids(&[3, 4]), 3, 0),
+				DispatchError::BadOrigin
+			);
+		}
+		assert!(ForcedChanges::get().is_empty());
+		assert!(Excluded::<Test>::get().is_empty());
+	});
+}
+
+#[test]
+fn finality_recovery_forces_the_other_validators_and_records_the_exclusion() {
+	test(|| {
+		run_to_block(5);
+		assert_ok!(Span::force_finality_recovery(
+			RuntimeOrigin::signed(EMERGENCY),
+			ids(&[3, 4]),
+			3,
+			2
+		));
+		assert_eq!(ForcedChanges::get(), vec![(vec![1, 2], 3, 2)]);
+		assert_eq!(Span::excluded(), vec![3, 4]);
+		assert!(span_events().contains(&Event::FinalityRecoveryForced {
+			excluded: BoundedVec::truncate_from(vec![3, 4]),
+			voters: 2,
+			best_finalized: 3,
+			enacted_at: 7,
+		}));
+		// Span 1 is fixed at block 9 without them; the hook of its start hears the exclusion.
+		run_to_block(17);
+		let span1 = Span::current_span().unwrap();
+		assert_eq!(span1.validators.iter().map(|v| v.id).collect::<Vec<_>>(), vec![1, 2]);
+		assert_eq!(ExcludedAtStart::get().last(), Some(&vec![3, 4]));
+	});
+}
+
+#[test]
+fn an_exclusion_after_the_next_span_is_fixed_still_reaches_its_start() {
+	test(|| {
+		run_to_block(12);
+		assert!(Span::next_span().unwrap().validators.iter().any(|v| v.id == 4));
+		assert_ok!(Span::force_finality_recovery(
+			RuntimeOrigin::signed(EMERGENCY),
+			ids(&[4]),
+			10,
+			0
+		));
+		run_to_block(17);
+		assert_eq!(ExcludedAtStart::get().last(), Some(&vec![4]));
+		run_to_block(41);
+		assert!(Span::next_span().unwrap().validators.iter().all(|v| v.id != 4));
+	});
+}
+
+#[test]
+fn finality_recovery_refuses_bad_requests_and_writes_nothing() {
+	test(|| {
+		run_to_block(5);
+		let emergency = || RuntimeOrigin::signed(EMERGENCY);
+		assert_noop!(
+			Span::force_finality_recovery(emergency(), ids(&[7]), 3, 0),
+			Error::<Test>::NotInCurrentSpan
+		);
+		assert_noop!(
+			Span::force_finality_recovery(emergency(), ids(&[1, 2, 3, 4]), 3, 0),
+			Error::<Test>::NoVoterLeft
+		);
+		assert_noop!(
+			Span::force_finality_recovery(emergency(), ids(&[4]), 5, 0),
+			Error::<Test>::FinalizedNotInPast
+		);
+		assert_noop!(
+			Span::force_finality_recovery(emergency(), ids(&[4]), 3, 33),
+			Error::<Test>::DelayTooLong
+		);
+		for (refusal, error) in [
+			(ForcedChangeError::ChangePending, Error::<Test>::ChangePending),
+			(ForcedChangeError::TooSoon, Error::<Test>::ForcedChangeTooSoon),
+			(ForcedChangeError::NoVoterLeft, Error::<Test>::NoVoterLeft),
+			(ForcedChangeError::Unsupported, Error::<Test>::ForcedChangeUnsupported),
+		] {
+			ForceError::set(Some(refusal));
+			assert_noop!(Span::force_finality_recovery(emergency(), ids(&[4]), 3, 0), error);
+		}
+		ForceError::set(None);
+		assert!(Excluded::<Test>::get().is_empty());
+	});
+}
+
+#[test]
+fn readmitted_validators_are_drawn_again() {
+	test(|| {
+		run_to_block(5);
+		assert_ok!(Span::force_finality_recovery(
+			RuntimeOrigin::signed(EMERGENCY),
+			ids(&[3, 4]),
+			3,
+			0
+		));
+		assert_noop!(Span::readmit(RuntimeOrigin::signed(1), ids(&[3])), DispatchError::BadOrigin);
+		assert_noop!(Span::readmit(RuntimeOrigin::root(), ids(&[1])), Error::<Test>::NotExcluded);
+		assert_ok!(Span::readmit(RuntimeOrigin::root(), ids(&[3])));
+		assert_eq!(Span::excluded(), vec![4]);
+		run_to_block(9);
+		let next = Span::next_span().unwrap();
+		assert_eq!(next.validators.iter().map(|v| v.id).collect::<Vec<_>>(), vec![1, 2, 3]);
+	});
+}
+
+// ----- Storage migration v0 → v1 -------------------------------------------------------------
+
+#[test]
+fn a_params_change_does_not_retime_spans_already_fixed() {
+	test(|| {
+		run_to_block(5);
+		let before = Span::expected_authors(8).unwrap();
+		let slower =
+			SpanParams { producer_delay_ms: 9_000, backup_multiplier_ms: 3_000, ..DEV_PARAMS };
+		assert_ok!(Span::set_params(RuntimeOrigin::root(), slower));
+		assert_eq!(Span::expected_authors(8).unwrap(), before);
+		// Span 1 is fixed at block 9, after the change: its first block waits the new delay.
+		run_to_block(17);
+		assert_eq!(Span::expected_authors(17).unwrap().authors[0].delay_ms, 9_000);
+	});
+}
+
+#[test]
+fn migration_to_v1_keeps_every_span_gives_it_the_delays_in_force_and_runs_once() {
+	use crate::migrations::v1::{v0, MigrateV0ToV1};
+	use frame_support::traits::{GetStorageVersion, OnRuntimeUpgrade, StorageVersion};
+	new_test_ext().execute_with(|| {
+		run_to_block(20);
+		// Storage as version 0 wrote it.
+		let stored: Vec<StoredSpan<Test>> = Spans::<Test>::iter_values().collect();
+		assert!(stored.len() >= 2);
+		for span in &stored {
+			v0::Spans::<Test>::insert(span.id, v0::StoredSpanOf::<Test>::from(span));
+		}
+		StorageVersion::new(0).put::<Span>();
+		Params::<Test>::mutate(|p| p.producer_delay_ms = 6_000);
+
+		MigrateV0ToV1::<Test>::on_runtime_upgrade();
+		assert_eq!(Span::on_chain_storage_version(), StorageVersion::new(1));
+		for before in &stored {
+			let after = Spans::<Test>::get(before.id).unwrap();
+			assert_eq!(
+				(after.start_block, after.end_block, &after.validators, &after.producers),
+				(before.start_block, before.end_block, &before.validators, &before.producers)
+			);
+			assert_eq!((after.producer_delay_ms, after.backup_multiplier_ms), (6_000, 1_000));
+		}
+		assert!(span_events()
+			.contains(&Event::StorageMigrated { version: 1, spans: stored.len() as u32 }));
+		Span::do_try_state().unwrap();
+
+		// Once only: at version 1 it does nothing.
+		System::reset_events();
+		Params::<Test>::mutate(|p| p.producer_delay_ms = 7_000);
+		MigrateV0ToV1::<Test>::on_runtime_upgrade();
+		assert!(span_events().is_empty());
+		assert_eq!(Spans::<Test>::get(stored[0].id).unwrap().producer_delay_ms, 6_000);
+	});
+}
+
+#[test]
+fn genesis_stores_the_in_code_storage_version() {
+	use frame_support::traits::{GetStorageVersion, StorageVersion};
+	test(|| assert_eq!(Span::on_chain_storage_version(), StorageVersion::new(1)));
+}
+
 // ----- Invariants are not vacuous ---------------------------------------------------------------
 
 #[test]
@@ -502,6 +688,17 @@ fn try_state_detects_broken_invariants() {
 		assert!(Span::do_try_state().is_err(), "next span missing after its fixing block");
 
 		Spans::<Test>::insert(1, next.clone());
+		let everyone: Vec<u64> = next.validators.iter().map(|v| v.id).collect();
+		Excluded::<Test>::put(
+			frame_support::BoundedBTreeSet::try_from(
+				everyone.into_iter().collect::<std::collections::BTreeSet<_>>(),
+			)
+			.unwrap(),
+		);
+		assert!(Span::do_try_state().is_err(), "nobody left to finalize the next span");
+		Excluded::<Test>::kill();
+		assert_ok!(Span::do_try_state());
+
 		let mut wrong_id = next;
 		wrong_id.id = 5;
 		Spans::<Test>::insert(2, wrong_id);

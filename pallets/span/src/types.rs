@@ -30,7 +30,8 @@ impl<AuthorityId: Clone, Keys: Get<Vec<AuthorityId>>> ValidatorSetProvider<Autho
 /// A validator entry of a stored span.
 pub type SpanValidatorOf<T> = SpanValidator<<T as Config>::ValidatorId, <T as Config>::AuthorityId>;
 
-/// A span as stored: [`Span`] with bounded vectors (same SCALE encoding).
+/// A span as stored: [`Span`] with bounded vectors, and the author delays it was fixed with
+/// (storage version 1).
 #[derive(CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound, Encode, Decode, TypeInfo)]
 #[scale_info(skip_type_params(T))]
 #[codec(mel_bound(T: Config))]
@@ -49,6 +50,10 @@ pub struct StoredSpan<T: Config> {
 	pub validators: BoundedVec<SpanValidatorOf<T>, T::MaxValidators>,
 	/// Selected producers with repeats, in selection order: indices into `validators`.
 	pub producers: BoundedVec<ValidatorIndex, T::MaxProducers>,
+	/// `SpanParams::producer_delay_ms` when the span was fixed.
+	pub producer_delay_ms: u64,
+	/// `SpanParams::backup_multiplier_ms` when the span was fixed.
+	pub backup_multiplier_ms: u64,
 }
 
 impl<T: Config> MaxEncodedLen for StoredSpan<T> {
@@ -57,6 +62,7 @@ impl<T: Config> MaxEncodedLen for StoredSpan<T> {
 			.saturating_add(BlockNumber::max_encoded_len().saturating_mul(4))
 			.saturating_add(BoundedVec::<SpanValidatorOf<T>, T::MaxValidators>::max_encoded_len())
 			.saturating_add(BoundedVec::<ValidatorIndex, T::MaxProducers>::max_encoded_len())
+			.saturating_add(u64::max_encoded_len().saturating_mul(2))
 	}
 }
 

@@ -23,6 +23,10 @@ pub trait WeightInfo {
 	fn fix_next_span(v: u32, p: u32) -> Weight;
 	/// Rolling over to the next span, pruning `k` old spans.
 	fn rollover(k: u32) -> Weight;
+	/// `force_finality_recovery` excluding `v` validators.
+	fn force_finality_recovery(v: u32) -> Weight;
+	/// `readmit` of `v` validators.
+	fn readmit(v: u32) -> Weight;
 }
 
 /// Weights for a runtime using `T::DbWeight`.
@@ -50,6 +54,19 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().writes(2_u64.saturating_add(k.into())))
 	}
+	fn force_finality_recovery(v: u32) -> Weight {
+		// Block number, CurrentSpanId, Spans(current), Params, Excluded; the runtime's GRANDPA
+		// change (authorities, PendingChange, NextForced, CurrentSetId).
+		Weight::from_parts(30_000_000, 20_000)
+			.saturating_add(Weight::from_parts(1_000_000, 100).saturating_mul(v.into()))
+			.saturating_add(T::DbWeight::get().reads(8))
+			.saturating_add(T::DbWeight::get().writes(4))
+	}
+	fn readmit(v: u32) -> Weight {
+		Weight::from_parts(10_000_000, 5_000)
+			.saturating_add(Weight::from_parts(500_000, 100).saturating_mul(v.into()))
+			.saturating_add(T::DbWeight::get().reads_writes(1, 1))
+	}
 }
 
 /// Same estimates with RocksDB costs, for tests and runtimes without their own.
@@ -71,5 +88,18 @@ impl WeightInfo for () {
 		Weight::from_parts(8_000_000, 1_000)
 			.saturating_add(RocksDbWeight::get().reads(1))
 			.saturating_add(RocksDbWeight::get().writes(2_u64.saturating_add(k.into())))
+	}
+	fn force_finality_recovery(v: u32) -> Weight {
+		// Block number, CurrentSpanId, Spans(current), Params, Excluded; the runtime's GRANDPA
+		// change (authorities, PendingChange, NextForced, CurrentSetId).
+		Weight::from_parts(30_000_000, 20_000)
+			.saturating_add(Weight::from_parts(1_000_000, 100).saturating_mul(v.into()))
+			.saturating_add(RocksDbWeight::get().reads(8))
+			.saturating_add(RocksDbWeight::get().writes(4))
+	}
+	fn readmit(v: u32) -> Weight {
+		Weight::from_parts(10_000_000, 5_000)
+			.saturating_add(Weight::from_parts(500_000, 100).saturating_mul(v.into()))
+			.saturating_add(RocksDbWeight::get().reads_writes(1, 1))
 	}
 }

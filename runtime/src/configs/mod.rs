@@ -148,6 +148,8 @@ impl pallet_bttc_span::Config for Runtime {
 	type MaxProducers = MaxSpanProducers;
 	type MaxSpanHistory = MaxSpanHistory;
 	type OnSpanStart = finality::GrandpaFollowsSpans<finality::StakingFinalityKeys>;
+	type ParamsOrigin = crate::governance::ParamsOrigin;
+	type EmergencyOrigin = crate::governance::EmergencyOrigin;
 	type WeightInfo = pallet_bttc_span::weights::SubstrateWeight<Runtime>;
 }
 
@@ -202,7 +204,7 @@ impl pallet_bttc_attestation::Config for Runtime {
 	type RootChainEvent = AttestedEvent;
 	type ValidatorStakes = Staking;
 	type OnAttested = RouteAttested;
-	type ParamsOrigin = frame_system::EnsureRoot<AccountId>;
+	type ParamsOrigin = crate::governance::ParamsOrigin;
 	type DefaultReportTtl = DefaultReportTtl;
 	type MaxReportLifetime = MaxReportLifetime;
 	type VoteSlots = VoteSlots;
@@ -275,7 +277,7 @@ impl pallet_bttc_checkpoint::Config for Runtime {
 	type Signers = Staking;
 	type BlockLeaves = ReviveBlockLeaves;
 	type ChildChainId = ChildChainId;
-	type ParamsOrigin = frame_system::EnsureRoot<AccountId>;
+	type ParamsOrigin = crate::governance::ParamsOrigin;
 	type MaxValidators = MaxStakingValidators;
 	type MaxLength = MaxCheckpointLength;
 	type MaxHistory = MaxCheckpointHistory;

@@ -72,6 +72,16 @@ impl NetworkConfig {
 			node_args: Vec::new(),
 		}
 	}
+
+	/// [`NetworkConfig::local`] following the stake chain only: no mirror root chains, no
+	/// checkpoints, no eth-rpc (staking, governance and upgrade tests).
+	pub fn local_stake_chain_only(dir: PathBuf) -> Self {
+		let mut config = Self::local(dir);
+		config.root_chains.truncate(1);
+		config.checkpoints = false;
+		config.eth_rpc = false;
+		config
+	}
 }
 
 /// A running network; every process stops when it is dropped.

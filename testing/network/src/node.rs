@@ -103,7 +103,7 @@ pub struct Node {
 	pub spec: NodeSpec,
 	child: Child,
 	pub log: PathBuf,
-	rpc: HttpClient,
+	pub(crate) rpc: HttpClient,
 }
 
 impl Node {
@@ -220,7 +220,7 @@ impl Node {
 		let key =
 			[sp_crypto_hashing::twox_128(b"Span"), sp_crypto_hashing::twox_128(b"CurrentSpanId")]
 				.concat();
-		let key = format!("0x{}", sp_core::hexdisplay::HexDisplay::from(&key));
+		let key = sp_core::bytes::to_hex(&key, false);
 		let value = self.call("state_getStorage", rpc_params![key, hash]).await?;
 		let bytes = sp_core::bytes::from_hex(value.as_str()?).ok()?;
 		Some(u64::from_le_bytes(bytes.try_into().ok()?))
@@ -242,7 +242,7 @@ impl Node {
 	/// The span containing block `number`, from the runtime API at the best block.
 	pub async fn span_of(&self, number: u32) -> Option<Span> {
 		use codec::{Decode, Encode};
-		let arg = format!("0x{}", sp_core::hexdisplay::HexDisplay::from(&number.encode()));
+		let arg = sp_core::bytes::to_hex(&number.encode(), false);
 		let value = self.call("state_call", rpc_params!["SpanApi_span_of", arg]).await?;
 		let bytes = sp_core::bytes::from_hex(value.as_str()?).ok()?;
 		Option::<Span>::decode(&mut &bytes[..]).ok()?
@@ -251,7 +251,8 @@ impl Node {
 	/// Calls runtime API `method` with SCALE-encoded `args` at the best block and decodes
 	/// the answer.
 	pub async fn runtime_call<T: codec::Decode>(&self, method: &str, args: &[u8]) -> Option<T> {
-		let arg = format!("0x{}", sp_core::hexdisplay::HexDisplay::from(&args));
+		// Not `HexDisplay`: it elides the middle of long values.
+		let arg = sp_core::bytes::to_hex(args, false);
 		let value = self.call("state_call", rpc_params![method, arg]).await?;
 		let bytes = sp_core::bytes::from_hex(value.as_str()?).ok()?;
 		T::decode(&mut &bytes[..]).ok()

@@ -177,7 +177,7 @@ async fn state(rpc: &Rpc, at: &str) -> Result<(Storage, usize), TryUpgradeError>
 		count += 1;
 		if let Some(child_id) = key.strip_prefix(well_known_keys::DEFAULT_CHILD_STORAGE_KEY_PREFIX)
 		{
-			// A child trie: its root is recomputed from its entries.
+			// A child trie: its root (`value`) is recomputed from its entries.
 			let child_key = hex(&key);
 			let child_keys = keys(rpc, Some(&child_key), at).await?;
 			let values: Vec<Option<String>> =
@@ -193,7 +193,6 @@ async fn state(rpc: &Rpc, at: &str) -> Result<(Storage, usize), TryUpgradeError>
 			storage
 				.children_default
 				.insert(child_info.storage_key().to_vec(), StorageChild { data, child_info });
-			let _ = value;
 		} else {
 			storage.top.insert(key, value);
 		}

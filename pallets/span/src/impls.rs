@@ -210,15 +210,16 @@ impl<T: Config> Pallet<T> {
 			excluded.iter().all(|id| span.validators.iter().any(|v| &v.id == id)),
 			Error::<T>::NotInCurrentSpan
 		);
-		frame_support::ensure!(
-			span.validators.iter().any(|v| !excluded.contains(&v.id)),
-			Error::<T>::NoVoterLeft
-		);
 		let mut stored = Excluded::<T>::get();
 		for id in excluded {
 			// Cannot overflow: the bound is the span's own validator bound.
 			stored.try_insert(id.clone()).map_err(|_| Error::<T>::NoVoterLeft)?;
 		}
+		// Earlier exclusions count too: someone must be left of the whole excluded set.
+		frame_support::ensure!(
+			span.validators.iter().any(|v| !stored.contains(&v.id)),
+			Error::<T>::NoVoterLeft
+		);
 		let all: Vec<T::ValidatorId> = stored.iter().cloned().collect();
 		let voters =
 			<T::OnSpanStart as OnSpanStart<_, _>>::force_change(&span, &all, best_finalized, delay)

@@ -579,6 +579,13 @@ fn finality_recovery_refuses_bad_requests_and_writes_nothing() {
 		}
 		ForceError::set(None);
 		assert!(Excluded::<Test>::get().is_empty());
+		// Together with an earlier exclusion nobody would be left: refused by the pallet itself.
+		assert_ok!(Span::force_finality_recovery(emergency(), ids(&[1, 2]), 3, 0));
+		assert_noop!(
+			Span::force_finality_recovery(emergency(), ids(&[3, 4]), 3, 0),
+			Error::<Test>::NoVoterLeft
+		);
+		assert_eq!(ForcedChanges::get().len(), 1);
 	});
 }
 

@@ -108,7 +108,10 @@ impl Node {
 		loop {
 			let best = self.best_number().await.unwrap_or(0);
 			while next <= best {
-				for record in self.events_at(next).await.unwrap_or_default() {
+				// Unreadable events fail the wait: treating them as none would hide the event.
+				let events = self.events_at(next).await;
+				let events = events.unwrap_or_else(|| panic!("events of #{next} unreadable"));
+				for record in events {
 					if let Some(found) = matches(&record.event) {
 						return (next, found);
 					}

@@ -10,5 +10,14 @@ fn main() {
 			.enable_feature("try-runtime")
 			.set_file_name("wasm_binary_try_runtime.rs")
 			.build();
+		// On request only (`scripts/generate-weights.sh`): the runtime with its `Benchmark`
+		// API, which `frame-omni-bencher` runs to measure the pallets' weights. Never on chain.
+		println!("cargo:rerun-if-env-changed=BTTC_BENCHMARK_WASM");
+		if std::env::var_os("BTTC_BENCHMARK_WASM").is_some() {
+			substrate_wasm_builder::WasmBuilder::init_with_defaults()
+				.enable_feature("runtime-benchmarks")
+				.set_file_name("wasm_binary_benchmarks.rs")
+				.build();
+		}
 	}
 }

@@ -29,6 +29,10 @@ pub mod try_runtime_wasm {
 
 extern crate alloc;
 
+// First, so the benchmark list macros it defines are in scope in `apis`.
+#[cfg(feature = "runtime-benchmarks")]
+#[macro_use]
+mod benchmarks;
 pub mod apis;
 pub mod configs;
 pub mod genesis_config_presets;

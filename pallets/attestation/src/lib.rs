@@ -329,6 +329,7 @@ pub mod pallet {
 		#[pallet::call_index(0)]
 		#[pallet::weight(
 			T::WeightInfo::report_and_apply(T::MaxVotersPerKey::get())
+				.saturating_add(T::WeightInfo::report_first())
 				.saturating_add(T::OnAttested::max_weight())
 		)]
 		pub fn report(

@@ -153,6 +153,35 @@ fn exactly_two_thirds_plus_one_applies_and_one_less_does_not() {
 }
 
 #[test]
+fn each_vote_is_charged_what_its_path_measured() {
+	use crate::WeightInfo;
+	type Weights = ();
+	test(|| {
+		let r = report_of(1, 0, staked(1));
+		let charged = |result: DispatchResultWithPostInfo| result.unwrap().actual_weight.unwrap();
+		// The first vote opens the key: `report_first`, not a later vote's `report`.
+		assert_eq!(charged(submit(11, &r)), Weights::report_first());
+		assert_ne!(Weights::report_first(), Weights::report(1));
+		// A later vote: `report` of the key's voters.
+		assert_eq!(charged(submit(12, &r)), Weights::report(2));
+		// The vote that applies: `report_and_apply` plus the consumer's weight.
+		assert_eq!(
+			charged(submit(13, &r)),
+			Weights::report_and_apply(3).saturating_add(APPLY_WEIGHT)
+		);
+		// A first vote that applies at once also pays for opening the key.
+		Validators::set(vec![(11, 0, 1_000)]);
+		let alone = report_of(2, 0, staked(2));
+		assert_eq!(
+			charged(submit(11, &alone)),
+			Weights::report_and_apply(1)
+				.saturating_add(Weights::report_first())
+				.saturating_add(APPLY_WEIGHT)
+		);
+	});
+}
+
+#[test]
 fn below_threshold_is_never_applied_even_with_every_other_vote_elsewhere() {
 	test(|| {
 		// 100 + 99 + 1 = 200 for one content, 100 for another: still not applied.

@@ -640,9 +640,30 @@ impl<T: Config> Pallet<T> {
 		}
 	}
 
+	/// Benchmarks of other pallets (through the runtime): adds an active validator with
+	/// `power` and signer key `signer_pubkey`, bound to benchmark session keys whose attestation
+	/// key is `attestation` if given, under the next free id; returns the id.
+	#[cfg(feature = "runtime-benchmarks")]
+	pub fn benchmark_add_validator(
+		power: TokenAmount,
+		signer_pubkey: bttc_primitives::staking::SignerPubkey,
+		attestation: Option<T::AttestationId>,
+	) -> RootValidatorId {
+		let id = Validators::<T>::iter_keys().max().unwrap_or(0).saturating_add(1);
+		let index = u32::try_from(id).unwrap_or(u32::MAX);
+		let keys = Self::benchmark_keys(index).map(|mut keys| {
+			if let Some(attestation) = attestation {
+				keys.attestation = attestation;
+			}
+			keys
+		});
+		Self::benchmark_insert_validator(id, power, signer_pubkey, keys);
+		id
+	}
+
 	/// Benchmarks: removes every validator, index entry and queued event.
 	#[cfg(feature = "runtime-benchmarks")]
-	pub(crate) fn benchmark_clear() {
+	pub fn benchmark_clear() {
 		let _ = Validators::<T>::clear(u32::MAX, None);
 		let _ = ValidatorBySigner::<T>::clear(u32::MAX, None);
 		let _ = ValidatorByAura::<T>::clear(u32::MAX, None);

@@ -213,7 +213,7 @@ impl pallet_bttc_attestation::Config for Runtime {
 	type UnsignedPriority = DutyPriority;
 	type WeightInfo = pallet_bttc_attestation::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
-	type BenchmarkHelper = ();
+	type BenchmarkHelper = crate::benchmarks::BenchmarkHelpers;
 }
 
 use bttc_primitives::{attestation::AttestedEvent, traits::OnAttested, RootChainId};
@@ -284,4 +284,6 @@ impl pallet_bttc_checkpoint::Config for Runtime {
 	type MaxLeafPruning = MaxLeafPruning;
 	type UnsignedPriority = DutyPriority;
 	type WeightInfo = pallet_bttc_checkpoint::weights::SubstrateWeight<Runtime>;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = crate::benchmarks::BenchmarkHelpers;
 }

@@ -326,9 +326,7 @@ pallet_revive::impl_runtime_apis_plus_revive_traits!(
 		}
 	}
 
-	// Only in runtimes built with `--features try-runtime`, for the `try-runtime` tool, which
-	// runs migrations and blocks against live state off chain; a failed check must stop it
-	// loudly, so these two panic on error (never part of a chain's runtime).
+	// Only in the benchmark WASM (`runtime-benchmarks`), which `frame-omni-bencher` runs.
 	#[cfg(feature = "runtime-benchmarks")]
 	impl frame_benchmarking::Benchmark<Block> for Runtime {
 		fn benchmark_metadata(extra: bool) -> (
@@ -364,6 +362,9 @@ pallet_revive::impl_runtime_apis_plus_revive_traits!(
 		}
 	}
 
+	// Only in runtimes built with `--features try-runtime`, for the `try-runtime` tool, which
+	// runs migrations and blocks against live state off chain; a failed check must stop it
+	// loudly, so these two panic on error (never part of a chain's runtime).
 	#[cfg(feature = "try-runtime")]
 	impl frame_try_runtime::TryRuntime<Block> for Runtime {
 		fn on_runtime_upgrade(checks: frame_try_runtime::UpgradeCheckSelect) -> (Weight, Weight) {

@@ -103,7 +103,8 @@ impl pallet_bttc_attestation::types::BenchmarkHelper<AttestationId, AttestedEven
 	}
 
 	/// A new validator's `Staked`: applying it registers the validator (the staking pallet's
-	/// heaviest event path).
+	/// heaviest event path). The measured `report_and_apply` therefore includes one
+	/// application, which the pallet charges again as `OnAttested`'s weight (conservative).
 	fn event(i: u32) -> AttestedEvent {
 		let validator_id = 1_000_000u64.saturating_add(u64::from(i));
 		let signer_pubkey = Self::unusable_pubkey(&validator_id.to_le_bytes());

@@ -1,0 +1,185 @@
+//! `bttc-bench`: the project's benchmark (work in progress; first load: native transfers).
+//!
+//! Starts a single-validator `dev` node through the shared launcher (release binaries when
+//! this binary is a release build: the launcher takes the binaries beside it), funds
+//! `--senders` accounts, signs every transfer up front and submits them in JSON-RPC batches
+//! while keeping the node's pool fed, and counts only transfers whose `Balances::Transfer`
+//! event is in a block. Writes a JSON summary and the per-block figures.
+
+use bttc_network::{sign_extrinsic, ChainInfo, Network, NetworkConfig, Node};
+use bttc_runtime::{AccountId, RuntimeCall, RuntimeEvent, BTT};
+use clap::Parser;
+use sp_core::{sr25519, Pair};
+use sp_runtime::{traits::IdentifyAccount, MultiAddress, MultiSigner};
+use std::{
+	collections::VecDeque,
+	path::PathBuf,
+	time::{Duration, Instant},
+};
+
+#[derive(Parser, Debug)]
+#[command(name = "bttc-bench", about = "Sustained native-transfer throughput of a dev node")]
+struct Args {
+	/// Seconds of sustained load measured.
+	#[arg(long, default_value_t = 60)]
+	duration: u64,
+	/// Accounts sending transfers (each signs its own nonce sequence).
+	#[arg(long, default_value_t = 100)]
+	senders: u32,
+	/// Transfers submitted per second at most (the load offered).
+	#[arg(long, default_value_t = 2_000)]
+	rate: u32,
+	/// Transfers per JSON-RPC batch.
+	#[arg(long, default_value_t = 100)]
+	batch: usize,
+	/// Data and logs of the network (default: a temporary directory).
+	#[arg(long)]
+	dir: Option<PathBuf>,
+	/// Where the JSON summary goes.
+	#[arg(long, default_value = "scripts/reports/bench.json")]
+	out: PathBuf,
+}
+
+#[tokio::main]
+async fn main() {
+	if let Err(e) = run(Args::parse()).await {
+		eprintln!("Error: {e}");
+		std::process::exit(1);
+	}
+}
+
+fn account(pair: &sr25519::Pair) -> AccountId {
+	MultiSigner::from(pair.public()).into_account()
+}
+
+fn transfer(to: &AccountId, amount: u128) -> RuntimeCall {
+	RuntimeCall::Balances(pallet_balances::Call::transfer_keep_alive {
+		dest: MultiAddress::Id(to.clone()),
+		value: amount,
+	})
+}
+
+/// Successful transfers in block `number`: its `Balances::Transfer` events (a failed
+/// transfer emits none).
+async fn transfers_in(node: &Node, number: u64) -> Result<u64, String> {
+	let events = node.events_at(number).await.ok_or(format!("events of #{number} unreadable"))?;
+	Ok(events
+		.iter()
+		.filter(|r| {
+			matches!(r.event, RuntimeEvent::Balances(pallet_balances::Event::Transfer { .. }))
+		})
+		.count() as u64)
+}
+
+async fn run(args: Args) -> Result<(), String> {
+	let temp = bttc_network::TempDir::new("bttc-bench");
+	let dir = args.dir.clone().unwrap_or_else(|| temp.0.clone());
+	let mut config = NetworkConfig::local(dir);
+	config.chain = "dev".into();
+	config.validators = vec!["alice"];
+	config.root_chains = Vec::new();
+	config.eth_rpc = false;
+	config.fresh = true;
+	let network = Network::start(config).await?;
+	let node = &network.nodes[0];
+	let chain: ChainInfo = node.chain_info().await?;
+
+	// Fund the senders from Alice.
+	let alice = sr25519::Pair::from_string("//Alice", None).map_err(|e| format!("{e:?}"))?;
+	let senders: Vec<sr25519::Pair> = (0..args.senders)
+		.map(|i| sr25519::Pair::from_string(&format!("//Alice//bench//{i}"), None))
+		.collect::<Result<_, _>>()
+		.map_err(|e| format!("{e:?}"))?;
+	let mut nonce = node.next_nonce(&account(&alice)).await?;
+	let funding: Vec<Vec<u8>> = senders
+		.iter()
+		.map(|s| {
+			let xt = sign_extrinsic(&alice, transfer(&account(s), 1_000 * BTT), nonce, &chain);
+			nonce += 1;
+			xt
+		})
+		.collect();
+	let start_block = node.best_number().await.ok_or("no best block")?;
+	for chunk in funding.chunks(args.batch) {
+		for answer in node.submit_batch(chunk).await? {
+			answer.map_err(|e| format!("funding refused: {e}"))?;
+		}
+	}
+	let mut funded = 0u64;
+	let mut next = start_block + 1;
+	let deadline = Instant::now() + Duration::from_secs(60);
+	while funded < u64::from(args.senders) {
+		if Instant::now() > deadline {
+			return Err(format!("only {funded} of {} senders funded in 60 s", args.senders));
+		}
+		let best = node.best_number().await.unwrap_or(next - 1);
+		while next <= best {
+			funded += transfers_in(node, next).await?;
+			next += 1;
+		}
+		tokio::time::sleep(Duration::from_millis(500)).await;
+	}
+	eprintln!("==> {} senders funded by #{}", args.senders, next - 1);
+
+	// Every transfer signed up front: sender i sends to sender i+1 (existing accounts).
+	let per_sender =
+		(u64::from(args.rate) * (args.duration + 30)).div_ceil(u64::from(args.senders));
+	let mut queue: VecDeque<Vec<u8>> = VecDeque::new();
+	for n in 0..per_sender as u32 {
+		for (i, sender) in senders.iter().enumerate() {
+			let to = account(&senders[(i + 1) % senders.len()]);
+			queue.push_back(sign_extrinsic(sender, transfer(&to, BTT / 1_000), n, &chain));
+		}
+	}
+	eprintln!("==> {} transfers signed", queue.len());
+
+	// Offer `rate` transfers per second; count successful ones block by block.
+	let first_block = node.best_number().await.ok_or("no best block")? + 1;
+	let began = Instant::now();
+	let mut refused = 0u64;
+	let mut submitted = 0u64;
+	let mut per_block: Vec<(u64, u64)> = Vec::new();
+	let mut next = first_block;
+	let tick = Duration::from_millis(100);
+	while began.elapsed() < Duration::from_secs(args.duration) {
+		let due = (began.elapsed().as_secs_f64() * f64::from(args.rate)) as u64;
+		while submitted < due && !queue.is_empty() {
+			let take = (args.batch as u64).min(due - submitted) as usize;
+			let chunk: Vec<Vec<u8>> = queue.drain(..take.min(queue.len())).collect();
+			submitted += chunk.len() as u64;
+			refused +=
+				node.submit_batch(&chunk).await?.iter().filter(|a| a.is_err()).count() as u64;
+		}
+		let best = node.best_number().await.unwrap_or(next.saturating_sub(1));
+		while next <= best {
+			per_block.push((next, transfers_in(node, next).await?));
+			next += 1;
+		}
+		tokio::time::sleep(tick).await;
+	}
+	let seconds = began.elapsed().as_secs_f64();
+	let included: u64 = per_block.iter().map(|(_, n)| n).sum();
+	let tps = included as f64 / seconds;
+	let summary = serde_json::json!({
+		"load": "native transfer_keep_alive between existing accounts",
+		"senders": args.senders,
+		"offeredPerSecond": args.rate,
+		"seconds": seconds,
+		"submitted": submitted,
+		"refusedByPool": refused,
+		"successful": included,
+		"successfulPerSecond": tps,
+		"blocks": per_block.iter().map(|(b, n)| serde_json::json!({"block": b, "transfers": n})).collect::<Vec<_>>(),
+	});
+	if let Some(parent) = args.out.parent() {
+		std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
+	}
+	std::fs::write(&args.out, serde_json::to_string_pretty(&summary).unwrap_or_default())
+		.map_err(|e| format!("{}: {e}", args.out.display()))?;
+	eprintln!(
+		"==> {included} successful transfers in {seconds:.1} s: {tps:.0}/s ({submitted} submitted, {refused} refused); {}",
+		args.out.display()
+	);
+	drop(network);
+	Ok(())
+}

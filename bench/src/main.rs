@@ -6,14 +6,19 @@
 //! while keeping the node's pool fed, and counts only transfers whose `Balances::Transfer`
 //! event is in a block. Writes a JSON summary and the per-block figures.
 
-use bttc_network::{sign_extrinsic, ChainInfo, Network, NetworkConfig, Node};
+use bttc_network::{sign_extrinsic, submit_batch, ChainInfo, Network, NetworkConfig, Node};
 use bttc_runtime::{AccountId, RuntimeCall, RuntimeEvent, BTT};
 use clap::Parser;
+use jsonrpsee::http_client::HttpClientBuilder;
 use sp_core::{sr25519, Pair};
 use sp_runtime::{traits::IdentifyAccount, MultiAddress, MultiSigner};
 use std::{
 	collections::VecDeque,
 	path::PathBuf,
+	sync::{
+		atomic::{AtomicU64, Ordering},
+		Arc,
+	},
 	time::{Duration, Instant},
 };
 
@@ -29,6 +34,9 @@ struct Args {
 	/// Transfers submitted per second at most (the load offered).
 	#[arg(long, default_value_t = 2_000)]
 	rate: u32,
+	/// Concurrent submitters (JSON-RPC clients).
+	#[arg(long, default_value_t = 4)]
+	workers: usize,
 	/// Transfers per JSON-RPC batch.
 	#[arg(long, default_value_t = 100)]
 	batch: usize,
@@ -121,42 +129,76 @@ async fn run(args: Args) -> Result<(), String> {
 	}
 	eprintln!("==> {} senders funded by #{}", args.senders, next - 1);
 
-	// Every transfer signed up front: sender i sends to sender i+1 (existing accounts).
+	// Every transfer signed up front: sender i sends to sender i+1 (existing accounts). Each
+	// worker owns whole senders, so a sender's nonces reach the pool in order.
 	let per_sender =
 		(u64::from(args.rate) * (args.duration + 30)).div_ceil(u64::from(args.senders));
-	let mut queue: VecDeque<Vec<u8>> = VecDeque::new();
+	let workers = args.workers.max(1);
+	let mut queues: Vec<VecDeque<Vec<u8>>> = vec![VecDeque::new(); workers];
 	for n in 0..per_sender as u32 {
 		for (i, sender) in senders.iter().enumerate() {
 			let to = account(&senders[(i + 1) % senders.len()]);
-			queue.push_back(sign_extrinsic(sender, transfer(&to, BTT / 1_000), n, &chain));
+			queues[i % workers].push_back(sign_extrinsic(
+				sender,
+				transfer(&to, BTT / 1_000),
+				n,
+				&chain,
+			));
 		}
 	}
-	eprintln!("==> {} transfers signed", queue.len());
+	eprintln!("==> {} transfers signed", queues.iter().map(VecDeque::len).sum::<usize>());
 
-	// Offer `rate` transfers per second; count successful ones block by block.
+	// Each worker offers `rate / workers` transfers per second in batches; the main task counts
+	// successful transfers block by block.
 	let first_block = node.best_number().await.ok_or("no best block")? + 1;
 	let began = Instant::now();
-	let mut refused = 0u64;
-	let mut submitted = 0u64;
+	let submitted = Arc::new(AtomicU64::new(0));
+	let refused = Arc::new(AtomicU64::new(0));
+	let stop = Duration::from_secs(args.duration);
+	let mut tasks = Vec::new();
+	for mut queue in queues {
+		let client = HttpClientBuilder::default()
+			.max_request_size(u32::MAX)
+			.build(node.spec.rpc_url())
+			.map_err(|e| e.to_string())?;
+		let (submitted, refused) = (submitted.clone(), refused.clone());
+		let rate = f64::from(args.rate) / workers as f64;
+		let batch = args.batch;
+		tasks.push(tokio::spawn(async move {
+			let mut sent = 0u64;
+			while began.elapsed() < stop && !queue.is_empty() {
+				let due = (began.elapsed().as_secs_f64() * rate) as u64;
+				if sent >= due {
+					tokio::time::sleep(Duration::from_millis(20)).await;
+					continue;
+				}
+				let take = (batch as u64).min(due - sent) as usize;
+				let chunk: Vec<Vec<u8>> = queue.drain(..take.min(queue.len())).collect();
+				sent += chunk.len() as u64;
+				submitted.fetch_add(chunk.len() as u64, Ordering::Relaxed);
+				let answers = submit_batch(&client, &chunk).await?;
+				refused.fetch_add(
+					answers.iter().filter(|a| a.is_err()).count() as u64,
+					Ordering::Relaxed,
+				);
+			}
+			Ok::<(), String>(())
+		}));
+	}
 	let mut per_block: Vec<(u64, u64)> = Vec::new();
 	let mut next = first_block;
-	let tick = Duration::from_millis(100);
-	while began.elapsed() < Duration::from_secs(args.duration) {
-		let due = (began.elapsed().as_secs_f64() * f64::from(args.rate)) as u64;
-		while submitted < due && !queue.is_empty() {
-			let take = (args.batch as u64).min(due - submitted) as usize;
-			let chunk: Vec<Vec<u8>> = queue.drain(..take.min(queue.len())).collect();
-			submitted += chunk.len() as u64;
-			refused +=
-				node.submit_batch(&chunk).await?.iter().filter(|a| a.is_err()).count() as u64;
-		}
+	while began.elapsed() < stop {
 		let best = node.best_number().await.unwrap_or(next.saturating_sub(1));
 		while next <= best {
 			per_block.push((next, transfers_in(node, next).await?));
 			next += 1;
 		}
-		tokio::time::sleep(tick).await;
+		tokio::time::sleep(Duration::from_millis(200)).await;
 	}
+	for task in tasks {
+		task.await.map_err(|e| e.to_string())??;
+	}
+	let (submitted, refused) = (submitted.load(Ordering::Relaxed), refused.load(Ordering::Relaxed));
 	let seconds = began.elapsed().as_secs_f64();
 	let included: u64 = per_block.iter().map(|(_, n)| n).sum();
 	let tps = included as f64 / seconds;

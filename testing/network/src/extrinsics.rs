@@ -22,6 +22,24 @@ fn hex(bytes: &[u8]) -> String {
 	sp_core::bytes::to_hex(bytes, false)
 }
 
+/// Submits encoded extrinsics to a node in one JSON-RPC batch; per extrinsic, `Ok` if the
+/// pool took it or the pool's refusal. Loads open their own clients to submit concurrently.
+pub async fn submit_batch(
+	client: &jsonrpsee::http_client::HttpClient,
+	extrinsics: &[Vec<u8>],
+) -> Result<Vec<Result<(), String>>, String> {
+	use jsonrpsee::core::{client::ClientT, params::BatchRequestBuilder};
+	let mut batch = BatchRequestBuilder::new();
+	for extrinsic in extrinsics {
+		batch
+			.insert("author_submitExtrinsic", rpc_params![hex(extrinsic)])
+			.map_err(|e| e.to_string())?;
+	}
+	let answers =
+		client.batch_request::<serde_json::Value>(batch).await.map_err(|e| e.to_string())?;
+	Ok(answers.into_iter().map(|a| a.map(|_| ()).map_err(|e| e.message().to_string())).collect())
+}
+
 /// What a signed extrinsic commits to besides its call: the chain and the runtime version.
 #[derive(Clone, Copy, Debug)]
 pub struct ChainInfo {
@@ -125,25 +143,12 @@ impl Node {
 		Ok(H256::from_slice(&hash))
 	}
 
-	/// Submits encoded extrinsics in one JSON-RPC batch; per extrinsic, `Ok` if the pool took
-	/// it or the pool's refusal.
+	/// Submits encoded extrinsics in one JSON-RPC batch ([`submit_batch`]).
 	pub async fn submit_batch(
 		&self,
 		extrinsics: &[Vec<u8>],
 	) -> Result<Vec<Result<(), String>>, String> {
-		use jsonrpsee::core::{client::ClientT, params::BatchRequestBuilder};
-		let mut batch = BatchRequestBuilder::new();
-		for extrinsic in extrinsics {
-			batch
-				.insert("author_submitExtrinsic", rpc_params![hex(extrinsic)])
-				.map_err(|e| e.to_string())?;
-		}
-		let answers =
-			self.rpc.batch_request::<serde_json::Value>(batch).await.map_err(|e| e.to_string())?;
-		Ok(answers
-			.into_iter()
-			.map(|a| a.map(|_| ()).map_err(|e| e.message().to_string()))
-			.collect())
+		submit_batch(&self.rpc, extrinsics).await
 	}
 
 	/// The events of the canonical block at `number`.

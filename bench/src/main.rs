@@ -37,6 +37,9 @@ struct Args {
 	/// Concurrent submitters (JSON-RPC clients).
 	#[arg(long, default_value_t = 4)]
 	workers: usize,
+	/// Transfers submitted but not yet in a block, at most (keep below the pool's limits).
+	#[arg(long, default_value_t = 4_000)]
+	in_flight: u64,
 	/// Transfers per JSON-RPC batch.
 	#[arg(long, default_value_t = 100)]
 	batch: usize,
@@ -154,6 +157,9 @@ async fn run(args: Args) -> Result<(), String> {
 	let began = Instant::now();
 	let submitted = Arc::new(AtomicU64::new(0));
 	let refused = Arc::new(AtomicU64::new(0));
+	// Transfers in blocks so far: workers hold back while `--in-flight` wait in the pool (a
+	// pool past its limits drops transactions, and a sender's later nonces then never apply).
+	let included = Arc::new(AtomicU64::new(0));
 	let stop = Duration::from_secs(args.duration);
 	let mut tasks = Vec::new();
 	for mut queue in queues {
@@ -161,14 +167,18 @@ async fn run(args: Args) -> Result<(), String> {
 			.max_request_size(u32::MAX)
 			.build(node.spec.rpc_url())
 			.map_err(|e| e.to_string())?;
-		let (submitted, refused) = (submitted.clone(), refused.clone());
+		let (submitted, refused, included) = (submitted.clone(), refused.clone(), included.clone());
+		let in_flight = args.in_flight;
 		let rate = f64::from(args.rate) / workers as f64;
 		let batch = args.batch;
 		tasks.push(tokio::spawn(async move {
 			let mut sent = 0u64;
 			while began.elapsed() < stop && !queue.is_empty() {
 				let due = (began.elapsed().as_secs_f64() * rate) as u64;
-				if sent >= due {
+				let waiting = submitted
+					.load(Ordering::Relaxed)
+					.saturating_sub(included.load(Ordering::Relaxed));
+				if sent >= due || waiting >= in_flight {
 					tokio::time::sleep(Duration::from_millis(20)).await;
 					continue;
 				}
@@ -190,7 +200,9 @@ async fn run(args: Args) -> Result<(), String> {
 	while began.elapsed() < stop {
 		let best = node.best_number().await.unwrap_or(next.saturating_sub(1));
 		while next <= best {
-			per_block.push((next, transfers_in(node, next).await?));
+			let transfers = transfers_in(node, next).await?;
+			included.fetch_add(transfers, Ordering::Relaxed);
+			per_block.push((next, transfers));
 			next += 1;
 		}
 		tokio::time::sleep(Duration::from_millis(200)).await;

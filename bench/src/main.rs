@@ -29,7 +29,7 @@ struct Args {
 	#[arg(long, default_value_t = 60)]
 	duration: u64,
 	/// Accounts sending transfers (each signs its own nonce sequence).
-	#[arg(long, default_value_t = 100)]
+	#[arg(long, default_value_t = 2_000)]
 	senders: u32,
 	/// Transfers submitted per second at most (the load offered).
 	#[arg(long, default_value_t = 2_000)]
@@ -95,40 +95,53 @@ async fn run(args: Args) -> Result<(), String> {
 	let node = &network.nodes[0];
 	let chain: ChainInfo = node.chain_info().await?;
 
-	// Fund the senders from Alice.
-	let alice = sr25519::Pair::from_string("//Alice", None).map_err(|e| format!("{e:?}"))?;
+	// Fund the senders from the six endowed development accounts, a round of at most
+	// `--batch` transfers per funder at a time: one account's long nonce chain would overflow
+	// the pool's future queue.
+	let funders: Vec<sr25519::Pair> =
+		["//Alice", "//Bob", "//Charlie", "//Dave", "//Eve", "//Ferdie"]
+			.iter()
+			.map(|uri| sr25519::Pair::from_string(uri, None))
+			.collect::<Result<_, _>>()
+			.map_err(|e| format!("{e:?}"))?;
 	let senders: Vec<sr25519::Pair> = (0..args.senders)
 		.map(|i| sr25519::Pair::from_string(&format!("//Alice//bench//{i}"), None))
 		.collect::<Result<_, _>>()
 		.map_err(|e| format!("{e:?}"))?;
-	let mut nonce = node.next_nonce(&account(&alice)).await?;
-	let funding: Vec<Vec<u8>> = senders
-		.iter()
-		.map(|s| {
-			let xt = sign_extrinsic(&alice, transfer(&account(s), 1_000 * BTT), nonce, &chain);
-			nonce += 1;
-			xt
-		})
-		.collect();
-	let start_block = node.best_number().await.ok_or("no best block")?;
-	for chunk in funding.chunks(args.batch) {
-		for answer in node.submit_batch(chunk).await? {
+	let mut nonces = Vec::new();
+	for funder in &funders {
+		nonces.push(node.next_nonce(&account(funder)).await?);
+	}
+	let mut next = node.best_number().await.ok_or("no best block")? + 1;
+	let deadline = Instant::now() + Duration::from_secs(180);
+	let mut funded = 0u64;
+	for round in senders.chunks(args.batch * funders.len()) {
+		let mut signed = Vec::new();
+		for (i, sender) in round.iter().enumerate() {
+			let f = i % funders.len();
+			signed.push(sign_extrinsic(
+				&funders[f],
+				transfer(&account(sender), 100 * BTT),
+				nonces[f],
+				&chain,
+			));
+			nonces[f] += 1;
+		}
+		for answer in node.submit_batch(&signed).await? {
 			answer.map_err(|e| format!("funding refused: {e}"))?;
 		}
-	}
-	let mut funded = 0u64;
-	let mut next = start_block + 1;
-	let deadline = Instant::now() + Duration::from_secs(60);
-	while funded < u64::from(args.senders) {
-		if Instant::now() > deadline {
-			return Err(format!("only {funded} of {} senders funded in 60 s", args.senders));
+		let target = funded + round.len() as u64;
+		while funded < target {
+			if Instant::now() > deadline {
+				return Err(format!("only {funded} of {} senders funded in 180 s", args.senders));
+			}
+			let best = node.best_number().await.unwrap_or(next - 1);
+			while next <= best {
+				funded += transfers_in(node, next).await?;
+				next += 1;
+			}
+			tokio::time::sleep(Duration::from_millis(300)).await;
 		}
-		let best = node.best_number().await.unwrap_or(next - 1);
-		while next <= best {
-			funded += transfers_in(node, next).await?;
-			next += 1;
-		}
-		tokio::time::sleep(Duration::from_millis(500)).await;
 	}
 	eprintln!("==> {} senders funded by #{}", args.senders, next - 1);
 

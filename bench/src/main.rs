@@ -82,6 +82,25 @@ async fn transfers_in(node: &Node, number: u64) -> Result<u64, String> {
 		.count() as u64)
 }
 
+/// How the proposer ended each block from `first` to before `end`, counted: the
+/// `end: <reason>` of its "Prepared block for proposing at N" log lines (`HitBlockWeightLimit`,
+/// `HitDeadline`, `NoMoreTransactions`, …).
+fn fill_reasons(log: &std::path::Path, first: u64, end: u64) -> serde_json::Value {
+	let text = std::fs::read_to_string(log).unwrap_or_default();
+	let mut counts = std::collections::BTreeMap::<String, u64>::new();
+	for line in text.lines() {
+		let Some(rest) = line.split("Prepared block for proposing at ").nth(1) else { continue };
+		let number: u64 = rest.split_whitespace().next().and_then(|n| n.parse().ok()).unwrap_or(0);
+		if number < first || number >= end {
+			continue;
+		}
+		if let Some(reason) = rest.split("end: ").nth(1).and_then(|r| r.split(';').next()) {
+			*counts.entry(reason.trim().to_string()).or_default() += 1;
+		}
+	}
+	serde_json::json!(counts)
+}
+
 async fn run(args: Args) -> Result<(), String> {
 	let temp = bttc_network::TempDir::new("bttc-bench");
 	let dir = args.dir.clone().unwrap_or_else(|| temp.0.clone());
@@ -225,6 +244,7 @@ async fn run(args: Args) -> Result<(), String> {
 	}
 	let (submitted, refused) = (submitted.load(Ordering::Relaxed), refused.load(Ordering::Relaxed));
 	let seconds = began.elapsed().as_secs_f64();
+	let fill = fill_reasons(&node.log, first_block, next);
 	let included: u64 = per_block.iter().map(|(_, n)| n).sum();
 	let tps = included as f64 / seconds;
 	let summary = serde_json::json!({
@@ -236,6 +256,7 @@ async fn run(args: Args) -> Result<(), String> {
 		"refusedByPool": refused,
 		"successful": included,
 		"successfulPerSecond": tps,
+		"blockEnds": fill,
 		"blocks": per_block.iter().map(|(b, n)| serde_json::json!({"block": b, "transfers": n})).collect::<Vec<_>>(),
 	});
 	if let Some(parent) = args.out.parent() {
@@ -244,7 +265,7 @@ async fn run(args: Args) -> Result<(), String> {
 	std::fs::write(&args.out, serde_json::to_string_pretty(&summary).unwrap_or_default())
 		.map_err(|e| format!("{}: {e}", args.out.display()))?;
 	eprintln!(
-		"==> {included} successful transfers in {seconds:.1} s: {tps:.0}/s ({submitted} submitted, {refused} refused); {}",
+		"==> {included} successful transfers in {seconds:.1} s: {tps:.0}/s ({submitted} submitted, {refused} refused); block ends {fill}; {}",
 		args.out.display()
 	);
 	drop(network);

@@ -82,6 +82,17 @@ async fn transfers_in(node: &Node, number: u64) -> Result<u64, String> {
 		.count() as u64)
 }
 
+/// The timestamp (ms) block `number` carries (`Timestamp::Now`).
+async fn timestamp_of(node: &Node, number: u64) -> Option<u64> {
+	let hash = node.block_hash(number).await?;
+	let key = bttc_network::storage_prefix("Timestamp", "Now");
+	let value = node
+		.call("state_getStorage", jsonrpsee::rpc_params![sp_core::bytes::to_hex(&key, false), hash])
+		.await?;
+	let bytes = sp_core::bytes::from_hex(value.as_str()?).ok()?;
+	<u64 as codec::Decode>::decode(&mut &bytes[..]).ok()
+}
+
 /// How the proposer ended each block from `first` to before `end`, counted: the
 /// `end: <reason>` of its "Prepared block for proposing at N" log lines (`HitBlockWeightLimit`,
 /// `HitDeadline`, `NoMoreTransactions`, …).
@@ -245,6 +256,14 @@ async fn run(args: Args) -> Result<(), String> {
 	let (submitted, refused) = (submitted.load(Ordering::Relaxed), refused.load(Ordering::Relaxed));
 	let seconds = began.elapsed().as_secs_f64();
 	let fill = fill_reasons(&node.log, first_block, next);
+	let mut stamps = Vec::new();
+	for (number, _) in &per_block {
+		stamps.push(timestamp_of(node, *number).await.ok_or(format!("no timestamp at #{number}"))?);
+	}
+	let gaps: Vec<f64> =
+		stamps.windows(2).map(|w| (w[1].saturating_sub(w[0])) as f64 / 1e3).collect();
+	let block_time = gaps.iter().sum::<f64>() / gaps.len().max(1) as f64;
+	let block_time_max = gaps.iter().cloned().fold(0.0, f64::max);
 	let included: u64 = per_block.iter().map(|(_, n)| n).sum();
 	let tps = included as f64 / seconds;
 	let summary = serde_json::json!({
@@ -257,7 +276,9 @@ async fn run(args: Args) -> Result<(), String> {
 		"successful": included,
 		"successfulPerSecond": tps,
 		"blockEnds": fill,
-		"blocks": per_block.iter().map(|(b, n)| serde_json::json!({"block": b, "transfers": n})).collect::<Vec<_>>(),
+		"blockTimeMean": block_time,
+		"blockTimeMax": block_time_max,
+		"blocks": per_block.iter().zip(&stamps).map(|((b, n), t)| serde_json::json!({"block": b, "transfers": n, "timestampMs": t})).collect::<Vec<_>>(),
 	});
 	if let Some(parent) = args.out.parent() {
 		std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
@@ -265,7 +286,7 @@ async fn run(args: Args) -> Result<(), String> {
 	std::fs::write(&args.out, serde_json::to_string_pretty(&summary).unwrap_or_default())
 		.map_err(|e| format!("{}: {e}", args.out.display()))?;
 	eprintln!(
-		"==> {included} successful transfers in {seconds:.1} s: {tps:.0}/s ({submitted} submitted, {refused} refused); block ends {fill}; {}",
+		"==> {included} successful transfers in {seconds:.1} s: {tps:.0}/s ({submitted} submitted, {refused} refused); block time {block_time:.2} s (max {block_time_max:.2}); block ends {fill}; {}",
 		args.out.display()
 	);
 	drop(network);

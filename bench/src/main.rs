@@ -93,6 +93,19 @@ async fn timestamp_of(node: &Node, number: u64) -> Option<u64> {
 	<u64 as codec::Decode>::decode(&mut &bytes[..]).ok()
 }
 
+/// The weight block `number` consumed by normal extrinsics: (ref_time, proof_size).
+async fn normal_weight_of(node: &Node, number: u64) -> Option<(u64, u64)> {
+	let hash = node.block_hash(number).await?;
+	let key = bttc_network::storage_prefix("System", "BlockWeight");
+	let value = node
+		.call("state_getStorage", jsonrpsee::rpc_params![sp_core::bytes::to_hex(&key, false), hash])
+		.await?;
+	let bytes = sp_core::bytes::from_hex(value.as_str()?).ok()?;
+	let consumed = <frame_system::ConsumedWeight as codec::Decode>::decode(&mut &bytes[..]).ok()?;
+	let normal = consumed.get(frame_support::dispatch::DispatchClass::Normal);
+	Some((normal.ref_time(), normal.proof_size()))
+}
+
 /// How the proposer ended each block from `first` to before `end`, counted: the
 /// `end: <reason>` of its "Prepared block for proposing at N" log lines (`HitBlockWeightLimit`,
 /// `HitDeadline`, `NoMoreTransactions`, …).
@@ -264,6 +277,25 @@ async fn run(args: Args) -> Result<(), String> {
 		stamps.windows(2).map(|w| (w[1].saturating_sub(w[0])) as f64 / 1e3).collect();
 	let block_time = gaps.iter().sum::<f64>() / gaps.len().max(1) as f64;
 	let block_time_max = gaps.iter().cloned().fold(0.0, f64::max);
+	// Which budget the block builder ran into: normal extrinsics' share of the block's
+	// ref_time and proof size, in the fullest block.
+	let limits = <bttc_runtime::configs::RuntimeBlockWeights as frame_support::traits::Get<
+		frame_system::limits::BlockWeights,
+	>>::get();
+	let normal_max = limits
+		.get(frame_support::dispatch::DispatchClass::Normal)
+		.max_total
+		.unwrap_or(limits.max_block);
+	let mut fullest = (0u64, 0u64, 0u64);
+	for (number, transfers) in &per_block {
+		if *transfers >= fullest.0 {
+			let (r, p) =
+				normal_weight_of(node, *number).await.ok_or(format!("no weight at #{number}"))?;
+			fullest = (*transfers, r, p);
+		}
+	}
+	let ref_time_share = fullest.1 as f64 / normal_max.ref_time().max(1) as f64;
+	let proof_share = fullest.2 as f64 / normal_max.proof_size().max(1) as f64;
 	let included: u64 = per_block.iter().map(|(_, n)| n).sum();
 	let tps = included as f64 / seconds;
 	let summary = serde_json::json!({
@@ -278,6 +310,7 @@ async fn run(args: Args) -> Result<(), String> {
 		"blockEnds": fill,
 		"blockTimeMean": block_time,
 		"blockTimeMax": block_time_max,
+		"fullestBlock": {"transfers": fullest.0, "normalRefTimeShare": ref_time_share, "normalProofSizeShare": proof_share},
 		"blocks": per_block.iter().zip(&stamps).map(|((b, n), t)| serde_json::json!({"block": b, "transfers": n, "timestampMs": t})).collect::<Vec<_>>(),
 	});
 	if let Some(parent) = args.out.parent() {
@@ -286,7 +319,10 @@ async fn run(args: Args) -> Result<(), String> {
 	std::fs::write(&args.out, serde_json::to_string_pretty(&summary).unwrap_or_default())
 		.map_err(|e| format!("{}: {e}", args.out.display()))?;
 	eprintln!(
-		"==> {included} successful transfers in {seconds:.1} s: {tps:.0}/s ({submitted} submitted, {refused} refused); block time {block_time:.2} s (max {block_time_max:.2}); block ends {fill}; {}",
+		"==> {included} successful transfers in {seconds:.1} s: {tps:.0}/s ({submitted} submitted, {refused} refused); block time {block_time:.2} s (max {block_time_max:.2}); block ends {fill}; fullest block {} transfers: {:.0} % of normal ref_time, {:.0} % of normal proof size; {}",
+		fullest.0,
+		ref_time_share * 100.0,
+		proof_share * 100.0,
 		args.out.display()
 	);
 	drop(network);

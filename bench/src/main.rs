@@ -1,330 +1,353 @@
-//! `bttc-bench`: the project's benchmark (work in progress; first load: native transfers).
+//! `bttc-bench`: the project's benchmark, one command (`scripts/bench.sh`) for every figure.
 //!
-//! Starts a single-validator `dev` node through the shared launcher (release binaries when
-//! this binary is a release build: the launcher takes the binaries beside it), funds
-//! `--senders` accounts, signs every transfer up front and submits them in JSON-RPC batches
-//! while keeping the node's pool fed, and counts only transfers whose `Balances::Transfer`
-//! event is in a block. Writes a JSON summary and the per-block figures.
+//! In one run, each load offered for `--duration` seconds at a paced rate from pre-signed
+//! transactions in JSON-RPC batches (so the client is not what binds):
+//! - native `transfer_keep_alive` to existing accounts and to new accounts, straight to a
+//!   single-validator `dev` node;
+//! - ERC20 `transfer` (an OpenZeppelin token) to existing and to new holders through
+//!   `eth-rpc` on that node, and the same loads on anvil (`--block-time 2`, its default
+//!   30 M gas blocks), gas limits from `eth_estimateGas`;
+//! - finality lag on the 4-validator `local` network under a native load.
+//!
+//! Only successful work counts (events, receipt status). It records block times, the
+//! proposer's block-end reasons and which budget the fullest block exhausted, and CPU and
+//! memory of the processes under load, and writes `bench.json` and `bench.md` (the plots are
+//! drawn from the JSON by `scripts/bench_plots.py`). The network comes from the shared
+//! launcher, which takes the binaries beside this executable: a release build of the bench
+//! measures release binaries.
 
-use bttc_network::{sign_extrinsic, submit_batch, ChainInfo, Network, NetworkConfig, Node};
-use bttc_runtime::{AccountId, RuntimeCall, RuntimeEvent, BTT};
+mod erc20;
+mod finality;
+mod native;
+mod pace;
+mod report;
+mod system;
+
+use bttc_network::{Network, NetworkConfig};
 use clap::Parser;
-use jsonrpsee::http_client::HttpClientBuilder;
-use sp_core::{sr25519, Pair};
-use sp_runtime::{traits::IdentifyAccount, MultiAddress, MultiSigner};
-use std::{
-	collections::VecDeque,
-	path::PathBuf,
-	sync::{
-		atomic::{AtomicU64, Ordering},
-		Arc,
-	},
-	time::{Duration, Instant},
-};
+use report::{FinalityRun, LoadRun, Report};
+use std::{path::PathBuf, process::Stdio, time::Duration};
 
 #[derive(Parser, Debug)]
-#[command(name = "bttc-bench", about = "Sustained native-transfer throughput of a dev node")]
+#[command(
+	name = "bttc-bench",
+	about = "Throughput and finality of BTTC, and ERC20 throughput of anvil beside it"
+)]
 struct Args {
-	/// Seconds of sustained load measured.
+	/// Seconds each load is offered.
 	#[arg(long, default_value_t = 60)]
 	duration: u64,
-	/// Accounts sending transfers (each signs its own nonce sequence).
+	/// Phases to run, comma-separated: native, erc20 (through eth-rpc), anvil, finality.
+	#[arg(long, default_value = "native,erc20,anvil,finality", value_delimiter = ',')]
+	phases: Vec<String>,
+	/// Native transfers offered per second.
+	#[arg(long, default_value_t = 2_500)]
+	native_rate: u32,
+	/// Accounts sending native transfers (each signs its own nonce sequence).
 	#[arg(long, default_value_t = 2_000)]
-	senders: u32,
-	/// Transfers submitted per second at most (the load offered).
-	#[arg(long, default_value_t = 2_000)]
-	rate: u32,
-	/// Concurrent submitters (JSON-RPC clients).
+	native_senders: u32,
+	/// ERC20 transfers offered per second.
+	#[arg(long, default_value_t = 1_000)]
+	erc20_rate: u32,
+	/// Accounts sending ERC20 transfers.
+	#[arg(long, default_value_t = 500)]
+	erc20_senders: u32,
+	/// Native transfers per second offered while finality is measured.
+	#[arg(long, default_value_t = 250)]
+	finality_rate: u32,
+	/// Concurrent submitters (JSON-RPC clients) per load.
 	#[arg(long, default_value_t = 4)]
 	workers: usize,
-	/// Transfers submitted but not yet in a block, at most (keep below the pool's limits).
-	#[arg(long, default_value_t = 4_000)]
-	in_flight: u64,
-	/// Transfers per JSON-RPC batch.
+	/// Transactions per JSON-RPC batch.
 	#[arg(long, default_value_t = 100)]
 	batch: usize,
-	/// Data and logs of the network (default: a temporary directory).
+	/// Transactions submitted but not yet in a block, at most.
+	#[arg(long, default_value_t = 4_000)]
+	in_flight: u64,
+	/// Data and logs of the networks (default: temporary directories).
 	#[arg(long)]
 	dir: Option<PathBuf>,
-	/// Where the JSON summary goes.
-	#[arg(long, default_value = "scripts/reports/bench.json")]
+	/// Where `bench.json` and `bench.md` go.
+	#[arg(long, default_value = "scripts/reports")]
 	out: PathBuf,
 }
 
 #[tokio::main]
 async fn main() {
-	if let Err(e) = run(Args::parse()).await {
+	// Interrupted, the run is dropped, and with it every process it started.
+	let interrupted = async {
+		let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+			.map_err(|e| e.to_string())?;
+		tokio::select! {
+			_ = tokio::signal::ctrl_c() => {},
+			_ = term.recv() => {},
+		}
+		Err::<(), String>("interrupted; the networks it started are stopped".into())
+	};
+	let outcome = tokio::select! {
+		outcome = run(Args::parse()) => outcome,
+		outcome = interrupted => outcome,
+	};
+	if let Err(e) = outcome {
 		eprintln!("Error: {e}");
 		std::process::exit(1);
 	}
 }
 
-fn account(pair: &sr25519::Pair) -> AccountId {
-	MultiSigner::from(pair.public()).into_account()
-}
-
-fn transfer(to: &AccountId, amount: u128) -> RuntimeCall {
-	RuntimeCall::Balances(pallet_balances::Call::transfer_keep_alive {
-		dest: MultiAddress::Id(to.clone()),
-		value: amount,
-	})
-}
-
-/// Successful transfers in block `number`: its `Balances::Transfer` events (a failed
-/// transfer emits none).
-async fn transfers_in(node: &Node, number: u64) -> Result<u64, String> {
-	let events = node.events_at(number).await.ok_or(format!("events of #{number} unreadable"))?;
-	Ok(events
-		.iter()
-		.filter(|r| {
-			matches!(r.event, RuntimeEvent::Balances(pallet_balances::Event::Transfer { .. }))
+fn host() -> String {
+	let cpu = std::fs::read_to_string("/proc/cpuinfo")
+		.ok()
+		.and_then(|c| {
+			c.lines().find_map(|l| {
+				l.strip_prefix("model name")
+					.map(|m| m.trim_start_matches([' ', '\t', ':']).to_string())
+			})
 		})
-		.count() as u64)
+		.unwrap_or_else(|| "unknown CPU".into());
+	let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0);
+	let memory = std::fs::read_to_string("/proc/meminfo")
+		.ok()
+		.and_then(|m| {
+			m.lines()
+				.next()
+				.and_then(|l| l.split_whitespace().nth(1))
+				.and_then(|k| k.parse::<u64>().ok())
+		})
+		.map(|kib| format!("{:.0} GiB", kib as f64 / 1024.0 / 1024.0))
+		.unwrap_or_default();
+	format!("{cores} cores ({cpu}), {memory}")
 }
 
-/// The timestamp (ms) block `number` carries (`Timestamp::Now`).
-async fn timestamp_of(node: &Node, number: u64) -> Option<u64> {
-	let hash = node.block_hash(number).await?;
-	let key = bttc_network::storage_prefix("Timestamp", "Now");
-	let value = node
-		.call("state_getStorage", jsonrpsee::rpc_params![sp_core::bytes::to_hex(&key, false), hash])
-		.await?;
-	let bytes = sp_core::bytes::from_hex(value.as_str()?).ok()?;
-	<u64 as codec::Decode>::decode(&mut &bytes[..]).ok()
+fn network_dir(args: &Args, name: &str) -> (bttc_network::TempDir, PathBuf) {
+	let temp = bttc_network::TempDir::new(name);
+	let dir = args.dir.as_ref().map(|d| d.join(name)).unwrap_or_else(|| temp.0.clone());
+	(temp, dir)
 }
 
-/// The weight block `number` consumed by normal extrinsics: (ref_time, proof_size).
-async fn normal_weight_of(node: &Node, number: u64) -> Option<(u64, u64)> {
-	let hash = node.block_hash(number).await?;
-	let key = bttc_network::storage_prefix("System", "BlockWeight");
-	let value = node
-		.call("state_getStorage", jsonrpsee::rpc_params![sp_core::bytes::to_hex(&key, false), hash])
-		.await?;
-	let bytes = sp_core::bytes::from_hex(value.as_str()?).ok()?;
-	let consumed = <frame_system::ConsumedWeight as codec::Decode>::decode(&mut &bytes[..]).ok()?;
-	let normal = consumed.get(frame_support::dispatch::DispatchClass::Normal);
-	Some((normal.ref_time(), normal.proof_size()))
-}
-
-/// How the proposer ended each block from `first` to before `end`, counted: the
-/// `end: <reason>` of its "Prepared block for proposing at N" log lines (`HitBlockWeightLimit`,
-/// `HitDeadline`, `NoMoreTransactions`, …).
-fn fill_reasons(log: &std::path::Path, first: u64, end: u64) -> serde_json::Value {
-	let text = std::fs::read_to_string(log).unwrap_or_default();
-	let mut counts = std::collections::BTreeMap::<String, u64>::new();
-	for line in text.lines() {
-		let Some(rest) = line.split("Prepared block for proposing at ").nth(1) else { continue };
-		let number: u64 = rest.split_whitespace().next().and_then(|n| n.parse().ok()).unwrap_or(0);
-		if number < first || number >= end {
-			continue;
-		}
-		if let Some(reason) = rest.split("end: ").nth(1).and_then(|r| r.split(';').next()) {
-			*counts.entry(reason.trim().to_string()).or_default() += 1;
-		}
+fn pace(args: &Args, rate: u32, duration: u64) -> pace::Pace {
+	pace::Pace {
+		rate,
+		batch: args.batch,
+		in_flight: args.in_flight,
+		duration: Duration::from_secs(duration),
 	}
-	serde_json::json!(counts)
 }
 
-async fn run(args: Args) -> Result<(), String> {
-	let temp = bttc_network::TempDir::new("bttc-bench");
-	let dir = args.dir.clone().unwrap_or_else(|| temp.0.clone());
+/// A single-validator `dev` node with eth-rpc: native and ERC20 loads.
+async fn bttc_loads(args: &Args, report: &mut Report) -> Result<(), String> {
+	let (_temp, dir) = network_dir(args, "dev");
 	let mut config = NetworkConfig::local(dir);
 	config.chain = "dev".into();
 	config.validators = vec!["alice"];
 	config.root_chains = Vec::new();
-	config.eth_rpc = false;
+	config.checkpoints = false;
+	config.eth_rpc = args.phases.iter().any(|p| p == "erc20");
 	config.fresh = true;
 	let network = Network::start(config).await?;
 	let node = &network.nodes[0];
-	let chain: ChainInfo = node.chain_info().await?;
-
-	// Fund the senders from the six endowed development accounts, a round of at most
-	// `--batch` transfers per funder at a time: one account's long nonce chain would overflow
-	// the pool's future queue.
-	let funders: Vec<sr25519::Pair> =
-		["//Alice", "//Bob", "//Charlie", "//Dave", "//Eve", "//Ferdie"]
-			.iter()
-			.map(|uri| sr25519::Pair::from_string(uri, None))
-			.collect::<Result<_, _>>()
-			.map_err(|e| format!("{e:?}"))?;
-	let senders: Vec<sr25519::Pair> = (0..args.senders)
-		.map(|i| sr25519::Pair::from_string(&format!("//Alice//bench//{i}"), None))
-		.collect::<Result<_, _>>()
-		.map_err(|e| format!("{e:?}"))?;
-	let mut nonces = Vec::new();
-	for funder in &funders {
-		nonces.push(node.next_nonce(&account(funder)).await?);
+	let chain_name = "BTTC dev, 1 validator".to_string();
+	let mut processes = vec![("bttc-node".to_string(), node.pid())];
+	if let Some(eth_rpc) = network.eth_rpcs.first() {
+		processes.push(("eth-rpc".to_string(), eth_rpc.pid()));
 	}
-	let mut next = node.best_number().await.ok_or("no best block")? + 1;
-	let deadline = Instant::now() + Duration::from_secs(180);
-	let mut funded = 0u64;
-	for round in senders.chunks(args.batch * funders.len()) {
-		let mut signed = Vec::new();
-		for (i, sender) in round.iter().enumerate() {
-			let f = i % funders.len();
-			signed.push(sign_extrinsic(
-				&funders[f],
-				transfer(&account(sender), 100 * BTT),
-				nonces[f],
+	if args.phases.iter().any(|p| p == "native") {
+		let chain = node.chain_info().await?;
+		for (set, recipients, label) in [
+			("existing", native::Recipients::Existing, "native transfers to existing accounts"),
+			("new", native::Recipients::New, "native transfers to new accounts"),
+		] {
+			let senders =
+				native::fund_senders(node, &chain, set, args.native_senders, args.batch).await?;
+			eprintln!("==> {} senders funded for {label}", senders.len());
+			let mut run = native::run(
+				node,
 				&chain,
-			));
-			nonces[f] += 1;
+				&senders,
+				recipients,
+				pace(args, args.native_rate, args.duration),
+				args.workers,
+				processes.clone(),
+				label,
+			)
+			.await?;
+			run.chain = chain_name.clone();
+			report.loads.push(run);
+			// Let the pool drain before the next load.
+			tokio::time::sleep(Duration::from_secs(10)).await;
 		}
-		for answer in node.submit_batch(&signed).await? {
-			answer.map_err(|e| format!("funding refused: {e}"))?;
-		}
-		let target = funded + round.len() as u64;
-		while funded < target {
-			if Instant::now() > deadline {
-				return Err(format!("only {funded} of {} senders funded in 180 s", args.senders));
+	}
+	if let Some(eth_rpc) = network.eth_rpcs.first() {
+		let endpoint = erc20::Endpoint::connect(&eth_rpc.url, 1).await?;
+		for (set, new_holders, label) in [
+			("existing", false, "ERC20 transfers to existing holders"),
+			("new", true, "ERC20 transfers to new holders"),
+		] {
+			let setup = erc20::setup(&endpoint, set, args.erc20_senders).await?;
+			eprintln!(
+				"==> token {} and {} senders ready for {label}",
+				setup.token,
+				setup.senders.len()
+			);
+			let mut run = erc20::run(
+				&endpoint,
+				&setup,
+				new_holders,
+				pace(args, args.erc20_rate, args.duration),
+				args.workers,
+				processes.clone(),
+				label,
+			)
+			.await?;
+			run.chain = format!("{chain_name}, through eth-rpc");
+			let (first, last) =
+				(run.blocks.first().map(|b| b.number), run.blocks.last().map(|b| b.number));
+			if let (Some(first), Some(last)) = (first, last) {
+				run.block_ends = native::block_ends(&node.log, first, last);
+				run.fullest_block = native::fullest_block(node, &run).await;
 			}
-			let best = node.best_number().await.unwrap_or(next - 1);
-			while next <= best {
-				funded += transfers_in(node, next).await?;
-				next += 1;
-			}
-			tokio::time::sleep(Duration::from_millis(300)).await;
+			report.loads.push(run);
+			tokio::time::sleep(Duration::from_secs(10)).await;
 		}
 	}
-	eprintln!("==> {} senders funded by #{}", args.senders, next - 1);
-
-	// Every transfer signed up front: sender i sends to sender i+1 (existing accounts). Each
-	// worker owns whole senders, so a sender's nonces reach the pool in order.
-	let per_sender =
-		(u64::from(args.rate) * (args.duration + 30)).div_ceil(u64::from(args.senders));
-	let workers = args.workers.max(1);
-	let mut queues: Vec<VecDeque<Vec<u8>>> = vec![VecDeque::new(); workers];
-	for n in 0..per_sender as u32 {
-		for (i, sender) in senders.iter().enumerate() {
-			let to = account(&senders[(i + 1) % senders.len()]);
-			queues[i % workers].push_back(sign_extrinsic(
-				sender,
-				transfer(&to, BTT / 1_000),
-				n,
-				&chain,
-			));
-		}
-	}
-	eprintln!("==> {} transfers signed", queues.iter().map(VecDeque::len).sum::<usize>());
-
-	// Each worker offers `rate / workers` transfers per second in batches; the main task counts
-	// successful transfers block by block.
-	let first_block = node.best_number().await.ok_or("no best block")? + 1;
-	let began = Instant::now();
-	let submitted = Arc::new(AtomicU64::new(0));
-	let refused = Arc::new(AtomicU64::new(0));
-	// Transfers in blocks so far: workers hold back while `--in-flight` wait in the pool (a
-	// pool past its limits drops transactions, and a sender's later nonces then never apply).
-	let included = Arc::new(AtomicU64::new(0));
-	let stop = Duration::from_secs(args.duration);
-	let mut tasks = Vec::new();
-	for mut queue in queues {
-		let client = HttpClientBuilder::default()
-			.max_request_size(u32::MAX)
-			.build(node.spec.rpc_url())
-			.map_err(|e| e.to_string())?;
-		let (submitted, refused, included) = (submitted.clone(), refused.clone(), included.clone());
-		let in_flight = args.in_flight;
-		let rate = f64::from(args.rate) / workers as f64;
-		let batch = args.batch;
-		tasks.push(tokio::spawn(async move {
-			let mut sent = 0u64;
-			while began.elapsed() < stop && !queue.is_empty() {
-				let due = (began.elapsed().as_secs_f64() * rate) as u64;
-				let waiting = submitted
-					.load(Ordering::Relaxed)
-					.saturating_sub(included.load(Ordering::Relaxed));
-				if sent >= due || waiting >= in_flight {
-					tokio::time::sleep(Duration::from_millis(20)).await;
-					continue;
-				}
-				let take = (batch as u64).min(due - sent) as usize;
-				let chunk: Vec<Vec<u8>> = queue.drain(..take.min(queue.len())).collect();
-				sent += chunk.len() as u64;
-				submitted.fetch_add(chunk.len() as u64, Ordering::Relaxed);
-				let answers = submit_batch(&client, &chunk).await?;
-				refused.fetch_add(
-					answers.iter().filter(|a| a.is_err()).count() as u64,
-					Ordering::Relaxed,
-				);
-			}
-			Ok::<(), String>(())
-		}));
-	}
-	let mut per_block: Vec<(u64, u64)> = Vec::new();
-	let mut next = first_block;
-	while began.elapsed() < stop {
-		let best = node.best_number().await.unwrap_or(next.saturating_sub(1));
-		while next <= best {
-			let transfers = transfers_in(node, next).await?;
-			included.fetch_add(transfers, Ordering::Relaxed);
-			per_block.push((next, transfers));
-			next += 1;
-		}
-		tokio::time::sleep(Duration::from_millis(200)).await;
-	}
-	for task in tasks {
-		task.await.map_err(|e| e.to_string())??;
-	}
-	let (submitted, refused) = (submitted.load(Ordering::Relaxed), refused.load(Ordering::Relaxed));
-	let seconds = began.elapsed().as_secs_f64();
-	let fill = fill_reasons(&node.log, first_block, next);
-	let mut stamps = Vec::new();
-	for (number, _) in &per_block {
-		stamps.push(timestamp_of(node, *number).await.ok_or(format!("no timestamp at #{number}"))?);
-	}
-	let gaps: Vec<f64> =
-		stamps.windows(2).map(|w| (w[1].saturating_sub(w[0])) as f64 / 1e3).collect();
-	let block_time = gaps.iter().sum::<f64>() / gaps.len().max(1) as f64;
-	let block_time_max = gaps.iter().cloned().fold(0.0, f64::max);
-	// Which budget the block builder ran into: normal extrinsics' share of the block's
-	// ref_time and proof size, in the fullest block.
-	let limits = <bttc_runtime::configs::RuntimeBlockWeights as frame_support::traits::Get<
-		frame_system::limits::BlockWeights,
-	>>::get();
-	let normal_max = limits
-		.get(frame_support::dispatch::DispatchClass::Normal)
-		.max_total
-		.unwrap_or(limits.max_block);
-	let mut fullest = (0u64, 0u64, 0u64);
-	for (number, transfers) in &per_block {
-		if *transfers >= fullest.0 {
-			let (r, p) =
-				normal_weight_of(node, *number).await.ok_or(format!("no weight at #{number}"))?;
-			fullest = (*transfers, r, p);
-		}
-	}
-	let ref_time_share = fullest.1 as f64 / normal_max.ref_time().max(1) as f64;
-	let proof_share = fullest.2 as f64 / normal_max.proof_size().max(1) as f64;
-	let included: u64 = per_block.iter().map(|(_, n)| n).sum();
-	let tps = included as f64 / seconds;
-	let summary = serde_json::json!({
-		"load": "native transfer_keep_alive between existing accounts",
-		"senders": args.senders,
-		"offeredPerSecond": args.rate,
-		"seconds": seconds,
-		"submitted": submitted,
-		"refusedByPool": refused,
-		"successful": included,
-		"successfulPerSecond": tps,
-		"blockEnds": fill,
-		"blockTimeMean": block_time,
-		"blockTimeMax": block_time_max,
-		"fullestBlock": {"transfers": fullest.0, "normalRefTimeShare": ref_time_share, "normalProofSizeShare": proof_share},
-		"blocks": per_block.iter().zip(&stamps).map(|((b, n), t)| serde_json::json!({"block": b, "transfers": n, "timestampMs": t})).collect::<Vec<_>>(),
-	});
-	if let Some(parent) = args.out.parent() {
-		std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
-	}
-	std::fs::write(&args.out, serde_json::to_string_pretty(&summary).unwrap_or_default())
-		.map_err(|e| format!("{}: {e}", args.out.display()))?;
-	eprintln!(
-		"==> {included} successful transfers in {seconds:.1} s: {tps:.0}/s ({submitted} submitted, {refused} refused); block time {block_time:.2} s (max {block_time_max:.2}); block ends {fill}; fullest block {} transfers: {:.0} % of normal ref_time, {:.0} % of normal proof size; {}",
-		fullest.0,
-		ref_time_share * 100.0,
-		proof_share * 100.0,
-		args.out.display()
-	);
-	drop(network);
 	Ok(())
+}
+
+/// A stopped-on-drop process.
+struct Process(std::process::Child);
+
+impl Drop for Process {
+	fn drop(&mut self) {
+		let _ = self.0.kill();
+		let _ = self.0.wait();
+	}
+}
+
+/// The ERC20 loads on anvil, beside BTTC's: its interval mining at the same 2 s.
+async fn anvil_loads(args: &Args, report: &mut Report) -> Result<(), String> {
+	let port = bttc_network::free_port();
+	let anvil = Process(
+		std::process::Command::new(bttc_network::foundry("anvil"))
+			.args(["--block-time", "2", "--port", &port.to_string(), "--balance", "1000000"])
+			.stdin(Stdio::null())
+			.stdout(Stdio::null())
+			.stderr(Stdio::null())
+			.spawn()
+			.map_err(|e| format!("cannot start anvil: {e}"))?,
+	);
+	let url = format!("http://127.0.0.1:{port}");
+	bttc_network::wait_for("anvil", Duration::from_secs(30), || async {
+		bttc_network::rpc(&url, "eth_chainId", serde_json::json!([])).await
+	})
+	.await;
+	// Full blocks raise anvil's EIP-1559 base fee 12.5 % a block; a price 1,000 × the
+	// starting one stays above it for the whole run.
+	let endpoint = erc20::Endpoint::connect(&url, 1_000).await?;
+	let processes = vec![("anvil".to_string(), anvil.0.id())];
+	for (set, new_holders, label) in [
+		("existing", false, "ERC20 transfers to existing holders"),
+		("new", true, "ERC20 transfers to new holders"),
+	] {
+		let setup = erc20::setup(&endpoint, set, args.erc20_senders).await?;
+		let mut run = erc20::run(
+			&endpoint,
+			&setup,
+			new_holders,
+			pace(args, args.erc20_rate, args.duration),
+			args.workers,
+			processes.clone(),
+			label,
+		)
+		.await?;
+		run.chain = "anvil --block-time 2 (30 M gas blocks)".into();
+		report.loads.push(run);
+	}
+	Ok(())
+}
+
+/// Finality lag on the 4 validators of `local` under a native load.
+async fn finality(args: &Args, report: &mut Report) -> Result<(), String> {
+	let (_temp, dir) = network_dir(args, "local");
+	let mut config = NetworkConfig::local_stake_chain_only(dir);
+	config.fresh = true;
+	let network = Network::start(config).await?;
+	let node = &network.nodes[0];
+	let chain = node.chain_info().await?;
+	let senders = native::fund_senders(node, &chain, "finality", 500, args.batch).await?;
+	let processes: Vec<(String, u32)> =
+		network.nodes.iter().map(|n| (n.spec.name.to_string(), n.pid())).collect();
+	let watch = finality::Watch::start(
+		network.nodes.iter().map(|n| (n.spec.name.to_string(), n.spec.rpc_url())).collect(),
+	)?;
+	let load: LoadRun = native::run(
+		node,
+		&chain,
+		&senders,
+		native::Recipients::Existing,
+		pace(args, args.finality_rate, args.duration),
+		args.workers,
+		processes,
+		"native transfers (finality)",
+	)
+	.await?;
+	let (lags, per_node) = watch.finish().await;
+	report.finality = Some(FinalityRun {
+		validators: network.nodes.len(),
+		offered_per_second: args.finality_rate,
+		blocks: load.blocks.len(),
+		p50: report::quantile(&lags, 0.5),
+		p95: report::quantile(&lags, 0.95),
+		max: report::quantile(&lags, 1.0),
+		block_time_mean: load.block_time_mean,
+		block_time_max: load.block_time_max,
+		lags,
+		per_node,
+		usage: load.usage.clone(),
+	});
+	report.notes.push(format!(
+		"Finality load: {} successful native transfers/s of {} offered on `local` ({} failed, {} refused).",
+		load.successful_per_second.round(),
+		args.finality_rate,
+		load.failed,
+		load.refused
+	));
+	Ok(())
+}
+
+async fn run(args: Args) -> Result<(), String> {
+	let mut report = Report {
+		started: std::process::Command::new("date")
+			.args(["-u", "+%Y-%m-%d %H:%M UTC"])
+			.output()
+			.ok()
+			.map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+			.unwrap_or_default(),
+		host: host(),
+		profile: if cfg!(debug_assertions) { "debug".into() } else { "release".into() },
+		..Default::default()
+	};
+	let has = |phase: &str| args.phases.iter().any(|p| p == phase);
+	let result = async {
+		if has("native") || has("erc20") {
+			bttc_loads(&args, &mut report).await?;
+		}
+		if has("anvil") {
+			anvil_loads(&args, &mut report).await?;
+		}
+		if has("finality") {
+			finality(&args, &mut report).await?;
+		}
+		Ok::<(), String>(())
+	}
+	.await;
+	if let Err(e) = &result {
+		report.notes.push(format!("The run stopped early: {e}"));
+	}
+	std::fs::create_dir_all(&args.out).map_err(|e| format!("{}: {e}", args.out.display()))?;
+	let json = args.out.join("bench.json");
+	std::fs::write(&json, serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?)
+		.map_err(|e| format!("{}: {e}", json.display()))?;
+	let md = args.out.join("bench.md");
+	std::fs::write(&md, report.markdown()).map_err(|e| format!("{}: {e}", md.display()))?;
+	eprintln!("==> report: {} and {}", md.display(), json.display());
+	result
 }

@@ -46,7 +46,8 @@ pub fn live(
 
 /// The runtime as chain specs carry it: zstd-compressed once, as production runtimes ship (the
 /// client decompresses it). A release build embeds the WASM compressed already, a debug build
-/// uncompressed; both give the same bytes.
+/// uncompressed; both give the same bytes (`tests/chain_specs.rs` checks the committed specs,
+/// which `scripts/generate-chain-specs.sh` or a release binary writes, against a debug build).
 fn spec_code(wasm: &[u8]) -> Result<Vec<u8>, String> {
 	let raw = sp_maybe_compressed_blob::decompress(wasm, CODE_BLOB_BOMB_LIMIT)
 		.map_err(|e| format!("the embedded runtime WASM does not decompress: {e}"))?;
@@ -105,30 +106,4 @@ pub fn load(id: &str) -> Result<Box<dyn sc_service::ChainSpec>, String> {
 			})?)
 		}
 	})
-}
-
-#[cfg(test)]
-#[allow(clippy::unwrap_used)]
-mod tests {
-	use super::*;
-
-	#[test]
-	fn the_runtime_is_compressed_once_whether_embedded_compressed_or_not() {
-		let raw = WASM_BINARY
-			.map(|w| {
-				sp_maybe_compressed_blob::decompress(w, CODE_BLOB_BOMB_LIMIT).unwrap().into_owned()
-			})
-			.unwrap();
-		let compressed =
-			sp_maybe_compressed_blob::compress_strongly(&raw, CODE_BLOB_BOMB_LIMIT).unwrap();
-		let from_raw = spec_code(&raw).unwrap();
-		assert_eq!(spec_code(&compressed).unwrap(), from_raw);
-		// One decompression gives the WASM back (a twice-compressed blob would not).
-		let code = sp_maybe_compressed_blob::decompress(&from_raw, CODE_BLOB_BOMB_LIMIT).unwrap();
-		assert!(
-			code.starts_with(b"\0asm"),
-			"the chain spec's code is not WASM after one decompression"
-		);
-		assert_eq!(&code[..], &raw[..]);
-	}
 }

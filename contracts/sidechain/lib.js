@@ -1,4 +1,4 @@
-// Shared by the sidechain EVM tests and benchmark: compiling with solc-js, the development
+// Shared by the sidechain EVM tests: compiling with solc-js, the development
 // keys, and small JSON-RPC helpers.
 'use strict';
 const fs = require('fs');

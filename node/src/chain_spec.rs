@@ -44,6 +44,17 @@ pub fn live(
 	Ok(builder(name, id, ChainType::Live)?.with_genesis_config_patch(patch).build())
 }
 
+/// The runtime as chain specs carry it: zstd-compressed once, as production runtimes ship (the
+/// client decompresses it). A release build embeds the WASM compressed already, a debug build
+/// uncompressed; both give the same bytes (`tests/chain_specs.rs` checks the committed specs,
+/// which `scripts/generate-chain-specs.sh` or a release binary writes, against a debug build).
+fn spec_code(wasm: &[u8]) -> Result<Vec<u8>, String> {
+	let raw = sp_maybe_compressed_blob::decompress(wasm, CODE_BLOB_BOMB_LIMIT)
+		.map_err(|e| format!("the embedded runtime WASM does not decompress: {e}"))?;
+	sp_maybe_compressed_blob::compress_strongly(&raw, CODE_BLOB_BOMB_LIMIT)
+		.ok_or_else(|| "the runtime WASM is too large to compress".to_string())
+}
+
 fn builder(
 	name: &str,
 	id: &str,
@@ -54,10 +65,7 @@ fn builder(
 		 start the node with --chain <spec.json> instead"
 			.to_string()
 	})?;
-	// Chain specs carry the runtime zstd-compressed, as production runtimes ship; the client
-	// decompresses it. (A debug build of the node embeds the uncompressed WASM.)
-	let code = sp_maybe_compressed_blob::compress_strongly(wasm, CODE_BLOB_BOMB_LIMIT)
-		.ok_or_else(|| "the runtime WASM is too large to compress".to_string())?;
+	let code = spec_code(wasm)?;
 	Ok(ChainSpec::builder(&code, None)
 		.with_name(name)
 		.with_id(id)

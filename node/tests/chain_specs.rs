@@ -34,6 +34,27 @@ fn committed_chain_specs_match_the_runtime_presets() {
 }
 
 #[test]
+fn committed_chain_specs_carry_the_runtime_compressed_once() {
+	// A release build embeds the runtime compressed; compressing it again when building a
+	// spec made every built-in chain fail at start ("cannot deserialize module").
+	for name in ["dev", "local", "testnet"] {
+		let spec: serde_json::Value =
+			serde_json::from_str(&std::fs::read_to_string(committed(name)).unwrap()).unwrap();
+		let code = spec["genesis"]["runtimeGenesis"]["code"].as_str().unwrap();
+		let code = sp_core::bytes::from_hex(code).unwrap();
+		let wasm = sp_maybe_compressed_blob::decompress(
+			&code,
+			sp_maybe_compressed_blob::CODE_BLOB_BOMB_LIMIT,
+		)
+		.unwrap();
+		assert!(
+			wasm.starts_with(b"\0asm"),
+			"chain-specs/{name}.json: the code is not WASM after one decompression"
+		);
+	}
+}
+
+#[test]
 fn committed_local_spec_loads_and_builds_its_genesis_state() {
 	// The committed file (not only the built-in name) must load and build a genesis state.
 	let out = Command::new(Binaries::locate().node)

@@ -154,7 +154,7 @@ async fn governance_upgrades_release_102_to_this_runtime_and_its_migration_runs_
 		})
 		.await;
 	assert_eq!(migrated, updated + 1, "the migration runs in the first block of the new code");
-	assert_eq!(alice.spec_version().await, Some(103));
+	assert_eq!(alice.spec_version().await, Some(bttc_runtime::VERSION.spec_version));
 	eprintln!("code updated in #{updated}; #{migrated} migrated {spans} spans");
 
 	let settled = migrated + 12;

@@ -60,6 +60,11 @@ impl EthRpc {
 	pub fn is_running(&mut self) -> bool {
 		matches!(self.child.try_wait(), Ok(None))
 	}
+
+	/// The process id (for resource figures read from `/proc`).
+	pub fn pid(&self) -> u32 {
+		self.child.id()
+	}
 }
 
 impl Drop for EthRpc {

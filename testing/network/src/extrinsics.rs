@@ -22,20 +22,79 @@ fn hex(bytes: &[u8]) -> String {
 	sp_core::bytes::to_hex(bytes, false)
 }
 
+/// Submits encoded extrinsics to a node in one JSON-RPC batch; per extrinsic, `Ok` if the
+/// pool took it or the pool's refusal. Loads open their own clients to submit concurrently.
+pub async fn submit_batch(
+	client: &jsonrpsee::http_client::HttpClient,
+	extrinsics: &[Vec<u8>],
+) -> Result<Vec<Result<(), String>>, String> {
+	use jsonrpsee::core::{client::ClientT, params::BatchRequestBuilder};
+	let mut batch = BatchRequestBuilder::new();
+	for extrinsic in extrinsics {
+		batch
+			.insert("author_submitExtrinsic", rpc_params![hex(extrinsic)])
+			.map_err(|e| e.to_string())?;
+	}
+	let answers =
+		client.batch_request::<serde_json::Value>(batch).await.map_err(|e| e.to_string())?;
+	Ok(answers.into_iter().map(|a| a.map(|_| ()).map_err(|e| e.message().to_string())).collect())
+}
+
+/// What a signed extrinsic commits to besides its call: the chain and the runtime version.
+#[derive(Clone, Copy, Debug)]
+pub struct ChainInfo {
+	pub genesis: H256,
+	pub spec_version: u32,
+	pub tx_version: u32,
+}
+
+/// `call` signed by `signer` (sr25519) with `nonce`, immortal, no tip: the encoded extrinsic,
+/// ready for `author_submitExtrinsic`. Signing needs no node, so loads can be signed up front.
+pub fn sign_extrinsic(
+	signer: &sr25519::Pair,
+	call: RuntimeCall,
+	nonce: u32,
+	chain: &ChainInfo,
+) -> Vec<u8> {
+	let account: bttc_runtime::AccountId = MultiSigner::from(signer.public()).into_account();
+	let extension: TxExtension = (
+		frame_system::CheckNonZeroSender::<Runtime>::new(),
+		frame_system::CheckSpecVersion::<Runtime>::new(),
+		frame_system::CheckTxVersion::<Runtime>::new(),
+		frame_system::CheckGenesis::<Runtime>::new(),
+		frame_system::CheckEra::<Runtime>::from(Era::Immortal),
+		frame_system::CheckNonce::<Runtime>::from(nonce),
+		frame_system::CheckWeight::<Runtime>::new(),
+		pallet_transaction_payment::ChargeTransactionPayment::<Runtime>::from(0),
+		pallet_revive::evm::tx_extension::SetOrigin::<Runtime>::default(),
+		frame_system::WeightReclaim::<Runtime>::new(),
+	);
+	let implicit = (
+		(),
+		chain.spec_version,
+		chain.tx_version,
+		chain.genesis,
+		chain.genesis,
+		(),
+		(),
+		(),
+		(),
+		(),
+	);
+	let payload = SignedPayload::from_raw(call.clone(), extension.clone(), implicit);
+	let signature = payload.using_encoded(|bytes| signer.sign(bytes));
+	UncheckedExtrinsic::<bttc_runtime::Address, RuntimeCall, bttc_runtime::Signature, TxExtension>::new_signed(
+		call,
+		account.into(),
+		signature.into(),
+		extension,
+	)
+	.encode()
+}
+
 impl Node {
-	/// Signs `call` with `signer` (sr25519, nonce from the node's pool, immortal, no tip) and
-	/// submits it; `Err` with the node's message if the pool refuses it.
-	pub async fn submit_signed(
-		&self,
-		signer: &sr25519::Pair,
-		call: RuntimeCall,
-	) -> Result<H256, String> {
-		let account: bttc_runtime::AccountId = MultiSigner::from(signer.public()).into_account();
-		let nonce = self
-			.call("system_accountNextIndex", rpc_params![account.to_ss58check()])
-			.await
-			.and_then(|n| n.as_u64())
-			.ok_or("no nonce from the node")?;
+	/// The genesis hash and runtime version extrinsics for this node's chain must sign.
+	pub async fn chain_info(&self) -> Result<ChainInfo, String> {
 		let genesis = self.block_hash(0).await.ok_or("no genesis hash")?;
 		let genesis =
 			H256::from_slice(&sp_core::bytes::from_hex(&genesis).map_err(|e| e.to_string())?);
@@ -46,39 +105,50 @@ impl Node {
 		let spec_version = version["specVersion"].as_u64().ok_or("no spec version")? as u32;
 		let tx_version =
 			version["transactionVersion"].as_u64().ok_or("no transaction version")? as u32;
-		let extension: TxExtension = (
-			frame_system::CheckNonZeroSender::<Runtime>::new(),
-			frame_system::CheckSpecVersion::<Runtime>::new(),
-			frame_system::CheckTxVersion::<Runtime>::new(),
-			frame_system::CheckGenesis::<Runtime>::new(),
-			frame_system::CheckEra::<Runtime>::from(Era::Immortal),
-			frame_system::CheckNonce::<Runtime>::from(nonce as u32),
-			frame_system::CheckWeight::<Runtime>::new(),
-			pallet_transaction_payment::ChargeTransactionPayment::<Runtime>::from(0),
-			pallet_revive::evm::tx_extension::SetOrigin::<Runtime>::default(),
-			frame_system::WeightReclaim::<Runtime>::new(),
-		);
-		let implicit = ((), spec_version, tx_version, genesis, genesis, (), (), (), (), ());
-		let payload = SignedPayload::from_raw(call.clone(), extension.clone(), implicit);
-		let signature = payload.using_encoded(|bytes| signer.sign(bytes));
-		let xt = UncheckedExtrinsic::<
-			bttc_runtime::Address,
-			RuntimeCall,
-			bttc_runtime::Signature,
-			TxExtension,
-		>::new_signed(call, account.into(), signature.into(), extension);
+		Ok(ChainInfo { genesis, spec_version, tx_version })
+	}
+
+	/// The next nonce of `account` as the node's pool sees it.
+	pub async fn next_nonce(&self, account: &bttc_runtime::AccountId) -> Result<u32, String> {
+		self.call("system_accountNextIndex", rpc_params![account.to_ss58check()])
+			.await
+			.and_then(|n| n.as_u64())
+			.map(|n| n as u32)
+			.ok_or_else(|| "no nonce from the node".to_string())
+	}
+
+	/// Signs `call` with `signer` (sr25519, nonce from the node's pool, immortal, no tip) and
+	/// submits it; `Err` with the node's message if the pool refuses it.
+	pub async fn submit_signed(
+		&self,
+		signer: &sr25519::Pair,
+		call: RuntimeCall,
+	) -> Result<H256, String> {
+		let account: bttc_runtime::AccountId = MultiSigner::from(signer.public()).into_account();
+		let nonce = self.next_nonce(&account).await?;
+		let chain = self.chain_info().await?;
+		self.submit_encoded(&sign_extrinsic(signer, call, nonce, &chain)).await
+	}
+
+	/// Submits an encoded extrinsic; its hash, or the pool's refusal.
+	pub async fn submit_encoded(&self, extrinsic: &[u8]) -> Result<H256, String> {
 		use jsonrpsee::core::client::ClientT;
 		let answer = self
 			.rpc
-			.request::<serde_json::Value, _>(
-				"author_submitExtrinsic",
-				rpc_params![hex(&xt.encode())],
-			)
+			.request::<serde_json::Value, _>("author_submitExtrinsic", rpc_params![hex(extrinsic)])
 			.await;
 		let hash = answer.map_err(|e| e.to_string())?;
 		let hash =
 			sp_core::bytes::from_hex(hash.as_str().ok_or("no hash")?).map_err(|e| e.to_string())?;
 		Ok(H256::from_slice(&hash))
+	}
+
+	/// Submits encoded extrinsics in one JSON-RPC batch ([`submit_batch`]).
+	pub async fn submit_batch(
+		&self,
+		extrinsics: &[Vec<u8>],
+	) -> Result<Vec<Result<(), String>>, String> {
+		submit_batch(&self.rpc, extrinsics).await
 	}
 
 	/// The events of the canonical block at `number`.

@@ -187,6 +187,11 @@ impl Node {
 		matches!(self.child.try_wait(), Ok(None))
 	}
 
+	/// The process id (for resource figures read from `/proc`).
+	pub fn pid(&self) -> u32 {
+		self.child.id()
+	}
+
 	pub async fn call(
 		&self,
 		method: &str,

@@ -1,0 +1,124 @@
+//! Offering a load: pre-signed transactions submitted by concurrent JSON-RPC clients in
+//! batches, paced to a rate, holding back while too many wait for a block.
+
+use jsonrpsee::{
+	core::{client::ClientT, params::BatchRequestBuilder},
+	http_client::{HttpClient, HttpClientBuilder},
+	rpc_params,
+};
+use std::{
+	collections::VecDeque,
+	sync::{
+		atomic::{AtomicU64, Ordering},
+		Arc, Mutex,
+	},
+	time::{Duration, Instant},
+};
+
+/// A JSON-RPC client for loads: large batches, patient answers.
+pub fn client(url: &str) -> Result<HttpClient, String> {
+	HttpClientBuilder::default()
+		.max_request_size(u32::MAX)
+		.max_response_size(u32::MAX)
+		.request_timeout(Duration::from_secs(60))
+		.build(url)
+		.map_err(|e| format!("{url}: {e}"))
+}
+
+/// `method(payload)` for every payload in one JSON-RPC batch: each call's error, if any.
+pub async fn submit(
+	client: &HttpClient,
+	method: &str,
+	payloads: &[String],
+) -> Result<Vec<Option<String>>, String> {
+	let mut batch = BatchRequestBuilder::new();
+	for payload in payloads {
+		batch.insert(method, rpc_params![payload]).map_err(|e| e.to_string())?;
+	}
+	let answers =
+		client.batch_request::<serde_json::Value>(batch).await.map_err(|e| e.to_string())?;
+	Ok(answers.into_iter().map(|a| a.err().map(|e| e.message().to_string())).collect())
+}
+
+/// What the submitters did, shared with the task that counts inclusions.
+#[derive(Clone, Default)]
+pub struct Counters {
+	pub submitted: Arc<AtomicU64>,
+	/// Calls the endpoint answered with an error (refused before reaching a block).
+	pub refused: Arc<AtomicU64>,
+	/// Transactions of the load in blocks so far, successful or not (the counting task adds
+	/// to it).
+	pub included: Arc<AtomicU64>,
+	/// The first refusal's message, to say why in the report.
+	pub first_refusal: Arc<Mutex<Option<String>>>,
+}
+
+/// How the load is offered.
+#[derive(Clone, Copy, Debug)]
+pub struct Pace {
+	/// Transactions per second offered, across all submitters.
+	pub rate: u32,
+	/// Transactions per JSON-RPC batch.
+	pub batch: usize,
+	/// Submitted but not yet counted in a block, at most: a pool past its limits drops
+	/// transactions, and a sender's later nonces would then never apply.
+	pub in_flight: u64,
+	/// How long transactions are offered.
+	pub duration: Duration,
+}
+
+/// Starts one submitter per queue (a queue holds whole senders, so each sender's nonces
+/// arrive in order); they stop after `pace.duration` from `began` or when their queue is
+/// empty.
+pub fn start(
+	url: &str,
+	method: &'static str,
+	queues: Vec<VecDeque<String>>,
+	pace: Pace,
+	counters: &Counters,
+	began: Instant,
+) -> Result<Vec<tokio::task::JoinHandle<Result<(), String>>>, String> {
+	let workers = queues.len().max(1);
+	let mut tasks = Vec::new();
+	for mut queue in queues {
+		let client = client(url)?;
+		let counters = counters.clone();
+		let rate = f64::from(pace.rate) / workers as f64;
+		tasks.push(tokio::spawn(async move {
+			let mut sent = 0u64;
+			while began.elapsed() < pace.duration && !queue.is_empty() {
+				let due = (began.elapsed().as_secs_f64() * rate) as u64;
+				let waiting = counters
+					.submitted
+					.load(Ordering::Relaxed)
+					.saturating_sub(counters.included.load(Ordering::Relaxed))
+					.saturating_sub(counters.refused.load(Ordering::Relaxed));
+				if sent >= due || waiting >= pace.in_flight {
+					tokio::time::sleep(Duration::from_millis(20)).await;
+					continue;
+				}
+				let take = (pace.batch as u64).min(due - sent) as usize;
+				let chunk: Vec<String> = queue.drain(..take.min(queue.len())).collect();
+				sent += chunk.len() as u64;
+				counters.submitted.fetch_add(chunk.len() as u64, Ordering::Relaxed);
+				let answers = submit(&client, method, &chunk).await?;
+				for error in answers.into_iter().flatten() {
+					counters.refused.fetch_add(1, Ordering::Relaxed);
+					if let Ok(mut first) = counters.first_refusal.lock() {
+						first.get_or_insert(error);
+					}
+				}
+			}
+			Ok(())
+		}));
+	}
+	Ok(tasks)
+}
+
+/// Waits for the submitters; the first failure of any.
+pub async fn join(tasks: Vec<tokio::task::JoinHandle<Result<(), String>>>) -> Result<(), String> {
+	for task in tasks {
+		task.await.map_err(|e| e.to_string())??;
+	}
+	Ok(())
+}

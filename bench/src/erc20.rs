@@ -57,10 +57,10 @@ fn hex_u128(value: &Value) -> Option<u128> {
 	u128::from_str_radix(value.as_str()?.trim_start_matches("0x"), 16).ok()
 }
 
-fn key(seed: &str) -> PrivateKeySigner {
+fn key(seed: &str) -> Result<PrivateKeySigner, String> {
 	// keccak256 of a seed is a valid secp256k1 secret with overwhelming probability.
 	PrivateKeySigner::from_bytes(&keccak256(seed.as_bytes()))
-		.unwrap_or_else(|_| PrivateKeySigner::random())
+		.map_err(|e| format!("no key from seed {seed:?}: {e}"))
 }
 
 impl Endpoint {
@@ -100,7 +100,11 @@ impl Endpoint {
 			}
 			let response =
 				self.client.batch_request::<Value>(batch).await.map_err(|e| e.to_string())?;
-			answers.extend(response.into_iter().map(|a| a.unwrap_or(Value::Null)));
+			for answer in response {
+				answers.push(
+					answer.map_err(|e| format!("{method} at {}: {}", self.url, e.message()))?,
+				);
+			}
 		}
 		Ok(answers)
 	}
@@ -214,8 +218,9 @@ pub async fn setup(endpoint: &Endpoint, set: &str, count: u32) -> Result<Setup, 
 	let token: Address = serde_json::from_value(receipts[0]["contractAddress"].clone())
 		.map_err(|e| format!("no contract address: {e}"))?;
 
-	let senders: Vec<PrivateKeySigner> =
-		(0..count).map(|i| key(&format!("bttc-bench erc20 {set} {i}"))).collect();
+	let senders: Vec<PrivateKeySigner> = (0..count)
+		.map(|i| key(&format!("bttc-bench erc20 {set} {i}")))
+		.collect::<Result<_, _>>()?;
 	let to_new = senders.first().map(|s| s.address()).unwrap_or_default();
 	let native_gas =
 		endpoint.estimate(owner.address(), Some(to_new), &[], SENDER_NATIVE).await? * 2;
@@ -350,31 +355,24 @@ pub async fn run(
 	let began = Instant::now();
 	let tasks =
 		pace::start(&endpoint.url, "eth_sendRawTransaction", queues, pace, &counters, began)?;
-	let (mut blocks, mut gas_used) = (Vec::new(), None);
-	let mut next = first_block;
-	while began.elapsed() < pace.duration {
-		let best = endpoint.block_number().await.unwrap_or(next.saturating_sub(1));
-		while next <= best {
+	let token = setup.token;
+	let (blocks, usage) = pace::count_blocks(
+		first_block,
+		began,
+		pace,
+		&counters,
+		tasks,
+		sampler,
+		|| async { endpoint.block_number().await.ok() },
+		|number| async move {
 			let (successful, failed, gas, timestamp_ms) =
-				outcomes_in(endpoint, setup.token, next).await?;
-			gas_used = gas_used.or(gas);
-			counters.included.fetch_add(successful + failed, Ordering::Relaxed);
-			blocks.push(BlockFigures { number: next, successful, failed, timestamp_ms });
-			next += 1;
-		}
-		tokio::time::sleep(Duration::from_millis(200)).await;
-	}
-	let usage = sampler.finish().await;
-	pace::join(tasks).await?;
-	// The window is the blocks made while the load was offered: count the ones not read yet.
-	let last = endpoint.block_number().await.unwrap_or(next.saturating_sub(1));
-	while next <= last {
-		let (successful, failed, gas, timestamp_ms) =
-			outcomes_in(endpoint, setup.token, next).await?;
-		gas_used = gas_used.or(gas);
-		blocks.push(BlockFigures { number: next, successful, failed, timestamp_ms });
-		next += 1;
-	}
+				outcomes_in(endpoint, token, number).await?;
+			Ok((BlockFigures { number, successful, failed, timestamp_ms }, gas))
+		},
+	)
+	.await?;
+	let gas_used = blocks.iter().find_map(|(_, gas)| *gas);
+	let blocks: Vec<BlockFigures> = blocks.into_iter().map(|(b, _)| b).collect();
 	let mut run = LoadRun {
 		load: label.to_string(),
 		senders: senders.len() as u32,

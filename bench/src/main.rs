@@ -178,38 +178,55 @@ async fn bttc_loads(args: &Args, report: &mut Report) -> Result<(), String> {
 	}
 	if let Some(eth_rpc) = network.eth_rpcs.first() {
 		let endpoint = erc20::Endpoint::connect(&eth_rpc.url, 1).await?;
-		for (set, new_holders, label) in [
-			("existing", false, "ERC20 transfers to existing holders"),
-			("new", true, "ERC20 transfers to new holders"),
-		] {
-			let setup = erc20::setup(&endpoint, set, args.erc20_senders).await?;
-			eprintln!(
-				"==> token {} and {} senders ready for {label}",
-				setup.token,
-				setup.senders.len()
-			);
-			let mut run = erc20::run(
-				&endpoint,
-				&setup,
-				new_holders,
-				pace(args, args.erc20_rate, args.duration),
-				args.workers,
-				processes.clone(),
-				label,
-			)
-			.await?;
-			run.chain = format!("{chain_name}, through eth-rpc");
-			let (first, last) =
-				(run.blocks.first().map(|b| b.number), run.blocks.last().map(|b| b.number));
-			if let (Some(first), Some(last)) = (first, last) {
-				run.block_ends = native::block_ends(&node.log, first, last);
+		let chain = format!("{chain_name}, through eth-rpc");
+		// Let the pool drain between loads.
+		let pause = Duration::from_secs(10);
+		for mut run in erc20_loads(args, &endpoint, &processes, &chain, pause).await? {
+			if let (Some(first), Some(last)) = (run.blocks.first(), run.blocks.last()) {
+				run.block_ends = native::block_ends(&node.log, first.number, last.number);
 				run.fullest_block = native::fullest_block(node, &run).await;
 			}
 			report.loads.push(run);
-			tokio::time::sleep(Duration::from_secs(10)).await;
 		}
 	}
 	Ok(())
+}
+
+/// The ERC20 loads on `endpoint`, to existing holders and then to new ones, each from senders
+/// of its own, with `pause` after each.
+async fn erc20_loads(
+	args: &Args,
+	endpoint: &erc20::Endpoint,
+	processes: &[(String, u32)],
+	chain: &str,
+	pause: Duration,
+) -> Result<Vec<LoadRun>, String> {
+	let mut runs = Vec::new();
+	for (set, new_holders, label) in [
+		("existing", false, "ERC20 transfers to existing holders"),
+		("new", true, "ERC20 transfers to new holders"),
+	] {
+		let setup = erc20::setup(endpoint, set, args.erc20_senders).await?;
+		eprintln!(
+			"==> token {} and {} senders ready for {label}",
+			setup.token,
+			setup.senders.len()
+		);
+		let mut run = erc20::run(
+			endpoint,
+			&setup,
+			new_holders,
+			pace(args, args.erc20_rate, args.duration),
+			args.workers,
+			processes.to_vec(),
+			label,
+		)
+		.await?;
+		run.chain = chain.to_string();
+		runs.push(run);
+		tokio::time::sleep(pause).await;
+	}
+	Ok(runs)
 }
 
 /// A stopped-on-drop process.
@@ -243,24 +260,8 @@ async fn anvil_loads(args: &Args, report: &mut Report) -> Result<(), String> {
 	// starting one stays above it for the whole run.
 	let endpoint = erc20::Endpoint::connect(&url, 1_000).await?;
 	let processes = vec![("anvil".to_string(), anvil.0.id())];
-	for (set, new_holders, label) in [
-		("existing", false, "ERC20 transfers to existing holders"),
-		("new", true, "ERC20 transfers to new holders"),
-	] {
-		let setup = erc20::setup(&endpoint, set, args.erc20_senders).await?;
-		let mut run = erc20::run(
-			&endpoint,
-			&setup,
-			new_holders,
-			pace(args, args.erc20_rate, args.duration),
-			args.workers,
-			processes.clone(),
-			label,
-		)
-		.await?;
-		run.chain = "anvil --block-time 2 (30 M gas blocks)".into();
-		report.loads.push(run);
-	}
+	let chain = "anvil --block-time 2 (30 M gas blocks)";
+	report.loads.extend(erc20_loads(args, &endpoint, &processes, chain, Duration::ZERO).await?);
 	Ok(())
 }
 

@@ -239,37 +239,23 @@ pub async fn run(
 		&counters,
 		began,
 	)?;
-	let mut blocks = Vec::new();
-	let mut next = first_block;
-	while began.elapsed() < pace.duration {
-		let best = node.best_number().await.unwrap_or(next.saturating_sub(1));
-		while next <= best {
-			let (successful, failed) = outcomes_in(node, next).await?;
-			counters.included.fetch_add(successful + failed, Ordering::Relaxed);
-			blocks.push(BlockFigures {
-				number: next,
-				successful,
-				failed,
-				timestamp_ms: timestamp_of(node, next).await?,
-			});
-			next += 1;
-		}
-		tokio::time::sleep(Duration::from_millis(200)).await;
-	}
-	let usage = sampler.finish().await;
-	pace::join(tasks).await?;
-	// The window is the blocks made while the load was offered: count the ones not read yet.
-	let last = node.best_number().await.unwrap_or(next.saturating_sub(1));
-	while next <= last {
-		let (successful, failed) = outcomes_in(node, next).await?;
-		blocks.push(BlockFigures {
-			number: next,
-			successful,
-			failed,
-			timestamp_ms: timestamp_of(node, next).await?,
-		});
-		next += 1;
-	}
+	let (blocks, usage) = pace::count_blocks(
+		first_block,
+		began,
+		pace,
+		&counters,
+		tasks,
+		sampler,
+		|| node.best_number(),
+		|number| async move {
+			let (successful, failed) = outcomes_in(node, number).await?;
+			let timestamp_ms = timestamp_of(node, number).await?;
+			Ok((BlockFigures { number, successful, failed, timestamp_ms }, ()))
+		},
+	)
+	.await?;
+	let last = blocks.last().map_or(first_block, |(b, _)| b.number);
+	let blocks: Vec<BlockFigures> = blocks.into_iter().map(|(b, _)| b).collect();
 	let mut run = LoadRun {
 		load: label.to_string(),
 		chain: String::new(),
@@ -283,7 +269,7 @@ pub async fn run(
 		..Default::default()
 	};
 	run.summarize(parent_timestamp);
-	run.block_ends = block_ends(&node.log, first_block, next.saturating_sub(1));
+	run.block_ends = block_ends(&node.log, first_block, last);
 	run.fullest_block = fullest_block(node, &run).await;
 	eprintln!(
 		"==> {label}: {} successful in {:.1} s: {:.0}/s ({} submitted, {} refused, {} failed)",

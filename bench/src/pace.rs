@@ -122,3 +122,48 @@ pub async fn join(tasks: Vec<tokio::task::JoinHandle<Result<(), String>>>) -> Re
 	}
 	Ok(())
 }
+
+/// Counts a load's blocks from `first`: while it is offered (`pace.duration` from `began`),
+/// adding each block's transactions to `counters.included` so the submitters can pace
+/// themselves; then stops `sampler` and waits for the submitters; then counts the blocks not
+/// read yet, up to the best one. `best` reads the best block number, `count` one block's
+/// figures (and anything else the load reads from a block).
+#[allow(clippy::too_many_arguments)]
+pub async fn count_blocks<X, B, BF, C, CF>(
+	first: u64,
+	began: Instant,
+	pace: Pace,
+	counters: &Counters,
+	submitters: Vec<tokio::task::JoinHandle<Result<(), String>>>,
+	sampler: crate::system::Sampler,
+	best: B,
+	mut count: C,
+) -> Result<(Vec<(crate::report::BlockFigures, X)>, crate::system::Usage), String>
+where
+	B: Fn() -> BF,
+	BF: std::future::Future<Output = Option<u64>>,
+	C: FnMut(u64) -> CF,
+	CF: std::future::Future<Output = Result<(crate::report::BlockFigures, X), String>>,
+{
+	let mut blocks = Vec::new();
+	let mut next = first;
+	while began.elapsed() < pace.duration {
+		let best = best().await.unwrap_or(next.saturating_sub(1));
+		while next <= best {
+			let block = count(next).await?;
+			counters.included.fetch_add(block.0.successful + block.0.failed, Ordering::Relaxed);
+			blocks.push(block);
+			next += 1;
+		}
+		tokio::time::sleep(Duration::from_millis(200)).await;
+	}
+	let usage = sampler.finish().await;
+	join(submitters).await?;
+	// The window is the blocks made while the load was offered: count the ones not read yet.
+	let last = best().await.unwrap_or(next.saturating_sub(1));
+	while next <= last {
+		blocks.push(count(next).await?);
+		next += 1;
+	}
+	Ok((blocks, usage))
+}

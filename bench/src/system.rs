@@ -44,6 +44,9 @@ fn read(pid: u32) -> Option<(u64, u64)> {
 	Some((ticks, rss_kib))
 }
 
+/// CPU and memory figures per process name.
+pub type Usage = BTreeMap<String, ProcessUsage>;
+
 /// Samples the named processes until dropped or [`Sampler::finish`]ed.
 pub struct Sampler {
 	stop: Arc<AtomicBool>,
@@ -93,7 +96,7 @@ impl Sampler {
 	}
 
 	/// Stops sampling; the figures per process.
-	pub async fn finish(self) -> BTreeMap<String, ProcessUsage> {
+	pub async fn finish(self) -> Usage {
 		self.stop.store(true, Ordering::Relaxed);
 		self.task.await.unwrap_or_default()
 	}

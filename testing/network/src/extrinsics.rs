@@ -24,7 +24,7 @@ fn hex(bytes: &[u8]) -> String {
 
 /// Submits encoded extrinsics to a node in one JSON-RPC batch; per extrinsic, `Ok` if the
 /// pool took it or the pool's refusal. Loads open their own clients to submit concurrently.
-pub async fn submit_batch(
+async fn submit_batch(
 	client: &jsonrpsee::http_client::HttpClient,
 	extrinsics: &[Vec<u8>],
 ) -> Result<Vec<Result<(), String>>, String> {

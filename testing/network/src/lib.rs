@@ -25,7 +25,7 @@ mod root_chain;
 mod tron_emulator;
 
 pub use eth_rpc::EthRpc;
-pub use extrinsics::{sign_extrinsic, storage_prefix, submit_batch, ChainInfo, EventRecord};
+pub use extrinsics::{sign_extrinsic, storage_prefix, ChainInfo, EventRecord};
 pub use network::{Network, NetworkConfig, Ports, DEV_VALIDATORS};
 pub use node::{peer_id_of, AuraId, Node, NodeSpec, Span};
 pub use process::{foundry, free_port, repo_root, rpc, wait_for, Binaries, TempDir};

@@ -304,13 +304,21 @@ impl Front {
 				}
 			}
 			Ok(results) => {
+				// Owned items: a closure over borrowed ones makes the spawned future's type
+				// higher-ranked, which the compiler cannot prove `Send`.
+				let submitted: Vec<(usize, Vec<u8>, DecodedTransaction, Result<(), Refusal>)> =
+					to_submit
+						.into_iter()
+						.zip(results)
+						.map(|((at, raw, tx), result)| (at, raw, tx, result))
+						.collect();
 				let answered: Vec<(usize, Result<String, Error>)> = futures::stream::iter(
-					to_submit.iter().zip(results).map(|((at, raw, tx), result)| async move {
+					submitted.into_iter().map(|(at, raw, tx, result)| async move {
 						let outcome = match result {
-							Ok(()) => Ok(format!("0x{}", hex::encode(keccak_256(raw)))),
-							Err(refusal) => Err(self.explain(tx, refusal).await),
+							Ok(()) => Ok(format!("0x{}", hex::encode(keccak_256(&raw)))),
+							Err(refusal) => Err(self.explain(&tx, refusal).await),
 						};
-						(*at, outcome)
+						(at, outcome)
 					}),
 				)
 				.buffered(CHECK_CONCURRENCY)

@@ -126,8 +126,10 @@ pub async fn join(tasks: Vec<tokio::task::JoinHandle<Result<(), String>>>) -> Re
 /// Counts a load's blocks from `first`: while it is offered (`pace.duration` from `began`),
 /// adding each block's transactions to `counters.included` so the submitters can pace
 /// themselves; then stops `sampler` and waits for the submitters; then counts the blocks not
-/// read yet, up to the best one. `best` reads the best block number, `count` one block's
-/// figures (and anything else the load reads from a block).
+/// read yet. The window ends at the block that was best when the offering stopped (read then,
+/// beside the counting, which may lag behind the chain), so blocks made after it do not
+/// stretch the window. `best` reads the best block number, `count` one block's figures (and
+/// anything else the load reads from a block).
 #[allow(clippy::too_many_arguments)]
 pub async fn count_blocks<X, B, BF, C, CF>(
 	first: u64,
@@ -147,23 +149,71 @@ where
 {
 	let mut blocks = Vec::new();
 	let mut next = first;
-	while began.elapsed() < pace.duration {
-		let best = best().await.unwrap_or(next.saturating_sub(1));
-		while next <= best {
-			let block = count(next).await?;
-			counters.included.fetch_add(block.0.successful + block.0.failed, Ordering::Relaxed);
-			blocks.push(block);
-			next += 1;
+	let counting = async {
+		while began.elapsed() < pace.duration {
+			let best = best().await.unwrap_or(next.saturating_sub(1));
+			while next <= best {
+				let block = count(next).await?;
+				counters.included.fetch_add(block.0.successful + block.0.failed, Ordering::Relaxed);
+				blocks.push(block);
+				next += 1;
+			}
+			tokio::time::sleep(Duration::from_millis(200)).await;
 		}
-		tokio::time::sleep(Duration::from_millis(200)).await;
-	}
+		Ok::<_, String>(())
+	};
+	let best_when_offering_stopped = async {
+		tokio::time::sleep(pace.duration.saturating_sub(began.elapsed())).await;
+		best().await
+	};
+	let (counted, last) = tokio::join!(counting, best_when_offering_stopped);
+	counted?;
 	let usage = sampler.finish().await;
 	join(submitters).await?;
-	// The window is the blocks made while the load was offered: count the ones not read yet.
-	let last = best().await.unwrap_or(next.saturating_sub(1));
+	let last = match last {
+		Some(last) => last,
+		None => best().await.unwrap_or(next.saturating_sub(1)),
+	};
+	blocks.retain(|(block, _)| block.number <= last);
 	while next <= last {
 		blocks.push(count(next).await?);
 		next += 1;
 	}
 	Ok((blocks, usage))
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+	use crate::report::BlockFigures;
+
+	/// A chain making a block every 50 ms, read by a counter taking 120 ms per block: the
+	/// window still ends at the block that was best when the 500 ms offering stopped.
+	#[tokio::test]
+	async fn the_window_ends_at_the_best_block_when_offering_stops_even_if_counting_lags() {
+		let began = Instant::now();
+		let pace = Pace { rate: 1, batch: 1, in_flight: 1, duration: Duration::from_millis(500) };
+		let chain_best = || async move { Some(began.elapsed().as_millis() as u64 / 50) };
+		let (blocks, _) = count_blocks(
+			1,
+			began,
+			pace,
+			&Counters::default(),
+			Vec::new(),
+			crate::system::Sampler::start(Vec::new()),
+			chain_best,
+			|number| async move {
+				tokio::time::sleep(Duration::from_millis(120)).await;
+				let figures = BlockFigures { number, successful: 1, failed: 0, timestamp_ms: 0 };
+				Ok::<_, String>((figures, ()))
+			},
+		)
+		.await
+		.unwrap_or_else(|e| panic!("{e}"));
+		let numbers: Vec<u64> = blocks.iter().map(|(b, _)| b.number).collect();
+		let last = *numbers.last().unwrap_or(&0);
+		// Best at 500 ms is block 10; counting ended well after block 20 existed.
+		assert!((10..=11).contains(&last), "window ended at block {last}: {numbers:?}");
+		assert_eq!(numbers, (1..=last).collect::<Vec<_>>(), "every block once, in order");
+	}
 }

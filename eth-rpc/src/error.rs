@@ -2,12 +2,12 @@
 
 use sp_core::{H160, U256};
 
-/// Why a raw transaction was refused before it reached the node, or why the front could not
-/// serve a request. Messages follow geth's wording where geth has one (`nonce too low`,
+/// Why a raw transaction was refused (by the front's checks, or by the node's pool with the
+/// reason the checks then found), or why the front could not serve a request. Messages follow geth's wording where geth has one (`nonce too low`,
 /// `insufficient funds for gas * price + value`, `transaction underpriced`), so ethers, viem
 /// and MetaMask classify them as they would on Ethereum; each then says how to fix the
 /// transaction.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum Error {
 	/// `eth_sendRawTransaction` params were not `["0x…"]`.
 	#[error("invalid params: eth_sendRawTransaction takes one 0x-prefixed hex string, the signed transaction")]
@@ -75,6 +75,23 @@ pub enum Error {
 	/// The proxied eth-rpc server did not answer (starting, or stopped).
 	#[error("the Ethereum JSON-RPC backend is not reachable ({0}); it may still be starting, retry shortly")]
 	Backend(String),
+	/// The node could not be asked (stopped, restarting, or not at `--node-rpc-url`).
+	#[error("the node is not reachable at --node-rpc-url ({0}); retry shortly")]
+	Node(String),
+	/// The node answered with something unexpected.
+	#[error("unexpected answer from the node to {method}: {detail}")]
+	NodeAnswer {
+		/// The method asked.
+		method: &'static str,
+		/// What was wrong.
+		detail: String,
+	},
+	/// `--node-rpc-url` names a scheme the front does not speak.
+	#[error("--node-rpc-url {0}: use a ws:// or http:// address of the node (eth-rpc runs beside its node; TLS is not supported)")]
+	UnsupportedNodeUrl(String),
+	/// The node's pool refused the transaction and the checks found no more precise reason.
+	#[error("{0}")]
+	Refused(String),
 	/// The backend answered a state query with something unexpected.
 	#[error("unexpected answer from the Ethereum JSON-RPC backend to {method}: {detail}")]
 	BackendAnswer {
@@ -87,12 +104,16 @@ pub enum Error {
 
 impl Error {
 	/// The JSON-RPC error code: -32602 for malformed params, -32000 (geth's choice) for a
-	/// refused transaction, -32603 for backend trouble.
+	/// refused transaction, -32603 for backend or node trouble.
 	pub fn code(&self) -> i64 {
 		match self {
 			Self::InvalidParams => -32602,
 			Self::BatchTooLarge { .. } => -32600,
-			Self::Backend(_) | Self::BackendAnswer { .. } => -32603,
+			Self::Backend(_)
+			| Self::BackendAnswer { .. }
+			| Self::Node(_)
+			| Self::NodeAnswer { .. }
+			| Self::UnsupportedNodeUrl(_) => -32603,
 			_ => -32000,
 		}
 	}

@@ -3,15 +3,17 @@
 //! It runs polkadot-sdk's `pallet-revive-eth-rpc` server (`eth_*`, `net_*`, `web3_*`, forwarding
 //! to the node over its Substrate RPC, `--node-rpc-url`) on a loopback port, and serves the
 //! public port (`--rpc-port`, default 8545) itself: every request and WebSocket upgrade is
-//! passed through unchanged, except that `eth_sendRawTransaction` is first checked for chain
-//! id, price, nonce and funds, so a bad transaction is refused with geth's reason instead of
-//! the node pool's bare "Invalid Transaction".
+//! passed through unchanged, except `eth_sendRawTransaction`, which the front answers: it
+//! checks chain id and price, hands the transaction (a whole batch in one call) straight to
+//! the node's pool as `Revive::eth_transact`, and explains a refusal with geth's reason
+//! (nonce, funds) instead of the pool's bare "Invalid Transaction".
 //!
 //! The server's client is generated from the metadata of polkadot-sdk's reference revive
 //! runtime, which BTTC's `Revive` pallet matches (same crate version, same call and runtime-API
 //! shapes). Built here, not installed, so it always matches the workspace's polkadot-sdk line.
 
 mod error;
+mod node;
 mod precheck;
 mod proxy;
 
@@ -51,6 +53,7 @@ fn main() -> anyhow::Result<()> {
 		max_connections: usize::try_from(rpc.rpc_max_connections).unwrap_or(usize::MAX),
 		max_batch_len: usize::try_from(max_batch_len).unwrap_or(usize::MAX),
 		allowed_hosts,
+		allow_unprotected: command.allow_unprotected_txs,
 	};
 
 	// Bind the public port first, so a taken port fails at once and names itself.
@@ -63,6 +66,7 @@ fn main() -> anyhow::Result<()> {
 	rpc.rpc_external = false;
 	rpc.unsafe_rpc_external = false;
 	let backend = SocketAddr::from((Ipv4Addr::LOCALHOST, backend_port));
+	let node = node::Node::new(&command.node_rpc_url)?;
 
 	let front_runtime = tokio::runtime::Builder::new_multi_thread()
 		.worker_threads(2)
@@ -71,7 +75,7 @@ fn main() -> anyhow::Result<()> {
 		.build()?;
 	front_runtime.spawn(async move {
 		match tokio::net::TcpListener::from_std(listener) {
-			Ok(listener) => proxy::Front::new(backend, limits).serve(listener).await,
+			Ok(listener) => proxy::Front::new(backend, node, limits).serve(listener).await,
 			Err(err) => {
 				eprintln!("Error: cannot serve {public}: {err}");
 				std::process::exit(1);

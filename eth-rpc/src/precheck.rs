@@ -61,6 +61,8 @@ pub struct ChainRules {
 	pub chain_id: u64,
 	/// `eth_gasPrice`, in wei.
 	pub gas_price: U256,
+	/// Whether pre-EIP-155 transactions (no chain id) are taken (`--allow-unprotected-txs`).
+	pub allow_unprotected: bool,
 }
 
 /// The sender's state at the best block (and pool, for the nonce).
@@ -74,11 +76,14 @@ pub struct SenderState {
 
 /// Chain id and price: needs nothing about the sender.
 pub fn check_against_chain(tx: &DecodedTransaction, rules: ChainRules) -> Result<(), Error> {
-	let Some(chain_id) = tx.chain_id else {
-		return Err(Error::UnprotectedTransaction { expected: rules.chain_id });
-	};
-	if chain_id != U256::from(rules.chain_id) {
-		return Err(Error::WrongChainId { got: chain_id, expected: rules.chain_id });
+	match tx.chain_id {
+		None if !rules.allow_unprotected => {
+			return Err(Error::UnprotectedTransaction { expected: rules.chain_id })
+		}
+		Some(chain_id) if chain_id != U256::from(rules.chain_id) => {
+			return Err(Error::WrongChainId { got: chain_id, expected: rules.chain_id })
+		}
+		_ => {}
 	}
 	if tx.max_price_per_gas < rules.gas_price {
 		return Err(Error::Underpriced {
@@ -165,7 +170,8 @@ mod tests {
 	use super::{test_tx::*, *};
 
 	const GWEI: u64 = 1_000_000_000;
-	const RULES: ChainRules = ChainRules { chain_id: 19901, gas_price: U256([GWEI, 0, 0, 0]) };
+	const RULES: ChainRules =
+		ChainRules { chain_id: 19901, gas_price: U256([GWEI, 0, 0, 0]), allow_unprotected: false };
 
 	#[test]
 	fn decodes_a_signed_eip1559_transfer_and_recovers_the_anvil_address() {
@@ -204,8 +210,11 @@ mod tests {
 			check_against_chain(&tx, RULES),
 			Err(Error::UnprotectedTransaction { expected: 19901 })
 		));
-		// The same transaction with EIP-155 protection passes.
+		// The same transaction with EIP-155 protection passes, and so does the unprotected one
+		// when the operator allows it (`--allow-unprotected-txs`).
 		check_against_chain(&decode(&legacy(Some(19901), GWEI)).unwrap(), RULES).unwrap();
+		let allowing = ChainRules { allow_unprotected: true, ..RULES };
+		check_against_chain(&tx, allowing).unwrap();
 	}
 
 	#[test]

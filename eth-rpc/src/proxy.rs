@@ -1,15 +1,22 @@
-//! The HTTP front: serves the public port, checks `eth_sendRawTransaction`, and forwards every
-//! request (and WebSocket upgrade) unchanged to pallet-revive's eth-rpc on a loopback port.
+//! The HTTP front: serves the public port, answers `eth_sendRawTransaction` itself, and
+//! forwards every other request (and WebSocket upgrade) unchanged to pallet-revive's eth-rpc
+//! on a loopback port.
+//!
+//! A raw transaction is decoded and its signer recovered here, checked against the chain id
+//! and gas price (both cached), and handed straight to the node's pool; a batch's
+//! transactions go to the node in one call. Only when the pool refuses one are the sender's
+//! nonce and balance read, to say why in geth's words.
 //!
 //! Limits: at most `max_connections` connections at once (more are answered 503 and
-//! closed), batches of at most `max_batch_len` calls, and the raw transactions of a batch
-//! checked [`CHECK_CONCURRENCY`] at a time. The `Host` header is checked here with the
-//! node's own rule (only `localhost`, `127.0.0.1` and `[::1]` at the public port, unless
-//! CORS allows every origin), since the backend only sees the front.
+//! closed), batches of at most `max_batch_len` calls, and the refusals of a batch explained
+//! [`CHECK_CONCURRENCY`] at a time. The `Host` header is checked here with the node's own
+//! rule (only `localhost`, `127.0.0.1` and `[::1]` at the public port, unless CORS allows
+//! every origin), since the backend only sees the front.
 
 use crate::{
 	error::Error,
-	precheck::{self, ChainRules, SenderState},
+	node::{Node, Refusal},
+	precheck::{self, ChainRules, DecodedTransaction, SenderState},
 };
 use bytes::Bytes;
 use futures::StreamExt;
@@ -25,14 +32,21 @@ use hyper_util::{
 };
 use serde_json::{json, Value};
 use sp_core::U256;
-use std::{net::SocketAddr, sync::Arc, time::Duration};
+use sp_crypto_hashing::keccak_256;
+use std::{
+	net::SocketAddr,
+	sync::{Arc, Mutex},
+	time::{Duration, Instant},
+};
 use tokio::{
 	net::TcpListener,
 	sync::{OnceCell, Semaphore},
 };
 
-/// Raw transactions of one batch checked at once.
+/// Refused raw transactions of one batch explained at once (two state queries each).
 pub const CHECK_CONCURRENCY: usize = 16;
+/// How long a read gas price is used: it changes at most once a block (2 s).
+const GAS_PRICE_FRESH_FOR: Duration = Duration::from_secs(1);
 /// Time a client has to send a request's headers.
 const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -51,25 +65,34 @@ pub struct Limits {
 	pub max_batch_len: usize,
 	/// `Host` values accepted (`None`: any).
 	pub allowed_hosts: Option<Vec<String>>,
+	/// Whether pre-EIP-155 transactions are taken (`--allow-unprotected-txs`).
+	pub allow_unprotected: bool,
 }
 
 /// Shared by every connection.
 pub struct Front {
 	backend: SocketAddr,
 	client: Client<HttpConnector, ResponseBody>,
+	/// Where raw transactions go.
+	node: Node,
 	/// The chain id never changes, so it is asked once.
 	chain_id: OnceCell<u64>,
+	/// The last gas price read, and when.
+	gas_price: Mutex<Option<(U256, Instant)>>,
 	limits: Limits,
 	connections: Arc<Semaphore>,
 }
 
 impl Front {
-	/// A front for the eth-rpc server at `backend`, enforcing `limits`.
-	pub fn new(backend: SocketAddr, limits: Limits) -> Arc<Self> {
+	/// A front for the eth-rpc server at `backend`, submitting raw transactions to `node`,
+	/// enforcing `limits`.
+	pub fn new(backend: SocketAddr, node: Node, limits: Limits) -> Arc<Self> {
 		Arc::new(Self {
 			backend,
 			client: Client::builder(TokioExecutor::new()).build_http(),
+			node,
 			chain_id: OnceCell::new(),
+			gas_price: Mutex::new(None),
 			connections: Arc::new(Semaphore::new(limits.max_connections)),
 			limits,
 		})
@@ -133,9 +156,14 @@ impl Front {
 		// Only a body naming the method is parsed: every other call passes through untouched.
 		if parts.method == hyper::Method::POST && mentions_send_raw_transaction(&body) {
 			if let Ok(payload) = serde_json::from_slice::<Value>(&body) {
-				if let Some(answer) = self.precheck_payload(&payload).await {
-					let mut response = json_response(&answer);
-					// A refusal carries no data, so a browser may always read it.
+				if let Some(answer) = self.answer_payload(&payload).await {
+					let mut response = if answer.is_null() {
+						plain(StatusCode::OK, "")
+					} else {
+						json_response(&answer)
+					};
+					// A browser sent this only if the backend's answer to its preflight allowed
+					// the origin; the answer holds only hashes and refusals.
 					if let Some(origin) = origin {
 						response
 							.headers_mut()
@@ -148,13 +176,18 @@ impl Front {
 		self.forward(parts, body).await
 	}
 
-	/// `Some(answer)` when the payload carries a raw transaction the checks refuse. In a
-	/// batch, refused elements are answered here and the rest go to the backend as one batch.
-	async fn precheck_payload(&self, payload: &Value) -> Option<Value> {
+	/// Answers the payload's `eth_sendRawTransaction` calls itself and forwards the other
+	/// calls of a batch to the backend as one batch; `None` when the payload has no raw
+	/// transaction (it is then forwarded whole). `Value::Null` means "no answer" (only
+	/// notifications).
+	async fn answer_payload(&self, payload: &Value) -> Option<Value> {
 		match payload {
 			Value::Object(_) => {
-				let refusal = self.precheck_call(payload).await?;
-				Some(error_object(payload.get("id"), &refusal))
+				if !is_send_raw_transaction(payload) {
+					return None;
+				}
+				let outcome = self.send_raw_transactions(&[payload]).await.pop()?;
+				Some(payload.get("id").map_or(Value::Null, |id| answer_object(id, outcome)))
 			}
 			Value::Array(calls) => {
 				if calls.len() > self.limits.max_batch_len {
@@ -162,87 +195,198 @@ impl Front {
 						Error::BatchTooLarge { len: calls.len(), max: self.limits.max_batch_len };
 					return Some(error_object(None, &error));
 				}
-				// Checked concurrently, answers kept in the batch's order.
-				let checks: Vec<_> = calls.iter().map(|call| self.precheck_call(call)).collect();
-				let refusals: Vec<Option<Error>> =
-					futures::stream::iter(checks).buffered(CHECK_CONCURRENCY).collect().await;
-				let passed: Vec<Value> = calls
-					.iter()
-					.zip(&refusals)
-					.filter(|(_, refusal)| refusal.is_none())
-					.map(|(call, _)| call.clone())
-					.collect();
-				if refusals.iter().all(Option::is_none) {
+				let (raw, others): (Vec<&Value>, Vec<&Value>) =
+					calls.iter().partition(|call| is_send_raw_transaction(call));
+				if raw.is_empty() {
 					return None;
 				}
-				let mut forwarded = Vec::new();
-				if !passed.is_empty() {
-					let expects_answer = passed.iter().any(|call| call.get("id").is_some());
-					match self.call_backend_raw(&Value::Array(passed)).await {
-						Ok(Value::Array(answers)) => forwarded = answers,
-						Ok(single) => forwarded.push(single),
-						// Only notifications were forwarded: nothing comes back.
-						Err(_) if !expects_answer => {}
-						Err(err) => forwarded.push(error_object(None, &err)),
-					}
-				}
+				let (outcomes, mut forwarded) =
+					tokio::join!(self.send_raw_transactions(&raw), self.forward_batch(&others));
 				// Answers in the batch's order; notifications (no id) get none.
+				let mut outcomes = outcomes.into_iter();
 				let mut answers = Vec::with_capacity(calls.len());
-				for (call, refusal) in calls.iter().zip(refusals) {
-					let Some(id) = call.get("id") else { continue };
-					match refusal {
-						Some(refusal) => answers.push(error_object(Some(id), &refusal)),
-						None => {
-							if let Some(at) = forwarded.iter().position(|a| a.get("id") == Some(id))
-							{
-								answers.push(forwarded.remove(at));
-							}
+				for call in calls {
+					if is_send_raw_transaction(call) {
+						let outcome = outcomes.next();
+						if let (Some(id), Some(outcome)) = (call.get("id"), outcome) {
+							answers.push(answer_object(id, outcome));
+						}
+					} else if let Some(id) = call.get("id") {
+						if let Some(at) = forwarded.iter().position(|a| a.get("id") == Some(id)) {
+							answers.push(forwarded.remove(at));
 						}
 					}
 				}
 				answers.extend(forwarded);
-				Some(Value::Array(answers))
+				Some(if answers.is_empty() { Value::Null } else { Value::Array(answers) })
 			}
 			_ => None,
 		}
 	}
 
-	/// The reason a single call is refused, if it is an `eth_sendRawTransaction` that fails.
-	async fn precheck_call(&self, call: &Value) -> Option<Error> {
-		if !is_send_raw_transaction(call) {
-			return None;
+	/// The backend's answers to `calls`, sent as one batch.
+	async fn forward_batch(&self, calls: &[&Value]) -> Vec<Value> {
+		if calls.is_empty() {
+			return Vec::new();
 		}
-		let raw = match raw_transaction_param(call) {
-			Ok(raw) => raw,
-			Err(err) => return Some(err),
+		let expects_answer = calls.iter().any(|call| call.get("id").is_some());
+		let batch = Value::Array(calls.iter().map(|call| (*call).clone()).collect());
+		match self.call_backend_raw(&batch).await {
+			Ok(Value::Array(answers)) => answers,
+			Ok(single) => vec![single],
+			// Only notifications were forwarded: nothing comes back.
+			Err(_) if !expects_answer => Vec::new(),
+			Err(err) => vec![error_object(None, &err)],
+		}
+	}
+
+	/// Checks each raw transaction (decoding, signature, chain id, price), hands those that
+	/// pass to the node's pool in one batch, and explains the pool's refusals from the
+	/// sender's state. Per call: the transaction hash, or why it was refused.
+	async fn send_raw_transactions(&self, calls: &[&Value]) -> Vec<Result<String, Error>> {
+		let count = calls.len();
+		let params: Vec<Result<Vec<u8>, Error>> =
+			calls.iter().map(|call| raw_transaction_param(call)).collect();
+		// Recovering signers costs ~0.1 ms each: off the async workers.
+		let decoded = tokio::task::spawn_blocking(move || {
+			params
+				.into_iter()
+				.map(|raw| -> Result<(Vec<u8>, DecodedTransaction), Error> {
+					let raw = raw?;
+					let tx = precheck::decode(&raw)?;
+					Ok((raw, tx))
+				})
+				.collect::<Vec<Result<(Vec<u8>, DecodedTransaction), Error>>>()
+		})
+		.await
+		.unwrap_or_else(|err| {
+			(0..count).map(|_| Err(Error::MalformedTransaction(err.to_string()))).collect()
+		});
+
+		let mut outcomes: Vec<Option<Result<String, Error>>> = (0..count).map(|_| None).collect();
+		let mut candidates = Vec::new();
+		for (at, decoded) in decoded.into_iter().enumerate() {
+			match decoded {
+				Ok((raw, tx)) => candidates.push((at, raw, tx)),
+				Err(err) => outcomes[at] = Some(Err(err)),
+			}
+		}
+		let chain_refusals = |rules: Option<ChainRules>| -> Vec<Option<Error>> {
+			candidates
+				.iter()
+				.map(|(_, _, tx)| {
+					rules.and_then(|rules| precheck::check_against_chain(tx, rules).err())
+				})
+				.collect()
 		};
-		let result = async {
-			let tx = precheck::decode(&raw)?;
-			let (chain_id, gas_price) =
-				tokio::try_join!(self.chain_id(), self.call_u256("eth_gasPrice", json!([])))?;
-			let rules = ChainRules { chain_id, gas_price };
-			precheck::check_against_chain(&tx, rules)?;
+		let mut refusals = chain_refusals(self.chain_rules(false).await);
+		// The price is cached for a moment: an underpriced verdict is confirmed afresh.
+		if refusals.iter().any(|r| matches!(r, Some(Error::Underpriced { .. }))) {
+			refusals = chain_refusals(self.chain_rules(true).await);
+		}
+		let mut to_submit = Vec::new();
+		for ((at, raw, tx), refusal) in candidates.into_iter().zip(refusals) {
+			match refusal {
+				Some(refusal) => {
+					log::debug!(target: LOG_TARGET, "refused a raw transaction: {refusal}");
+					outcomes[at] = Some(Err(refusal));
+				}
+				None => to_submit.push((at, raw, tx)),
+			}
+		}
+
+		let raw: Vec<&[u8]> = to_submit.iter().map(|(_, raw, _)| raw.as_slice()).collect();
+		match self.node.submit_eth_transactions(&raw).await {
+			Err(err) => {
+				log::warn!(target: LOG_TARGET, "raw transactions not submitted: {err}");
+				for (at, _, _) in &to_submit {
+					outcomes[*at] = Some(Err(err.clone()));
+				}
+			}
+			Ok(results) => {
+				// Owned items: a closure over borrowed ones makes the spawned future's type
+				// higher-ranked, which the compiler cannot prove `Send`.
+				let submitted: Vec<(usize, Vec<u8>, DecodedTransaction, Result<(), Refusal>)> =
+					to_submit
+						.into_iter()
+						.zip(results)
+						.map(|((at, raw, tx), result)| (at, raw, tx, result))
+						.collect();
+				let answered: Vec<(usize, Result<String, Error>)> = futures::stream::iter(
+					submitted.into_iter().map(|(at, raw, tx, result)| async move {
+						let outcome = match result {
+							Ok(()) => Ok(format!("0x{}", hex::encode(keccak_256(&raw)))),
+							Err(refusal) => Err(self.explain(&tx, refusal).await),
+						};
+						(at, outcome)
+					}),
+				)
+				.buffered(CHECK_CONCURRENCY)
+				.collect()
+				.await;
+				for (at, outcome) in answered {
+					outcomes[at] = Some(outcome);
+				}
+			}
+		}
+		outcomes
+			.into_iter()
+			.map(|outcome| outcome.unwrap_or_else(|| Err(Error::Refused("not answered".into()))))
+			.collect()
+	}
+
+	/// Why the pool refused `tx`: the checks against the sender's state (nonce, funds) when
+	/// they find the reason, else the pool's own words.
+	async fn explain(&self, tx: &DecodedTransaction, refusal: Refusal) -> Error {
+		log::debug!(target: LOG_TARGET, "the pool refused {:?}'s nonce {}: {}", tx.sender, tx.nonce, refusal.reason);
+		if refusal.may_concern_the_sender() {
 			let sender = format!("{:?}", tx.sender);
-			let (next_nonce, balance) = tokio::try_join!(
+			let state = tokio::try_join!(
 				self.call_u256("eth_getTransactionCount", json!([sender, "pending"])),
 				self.call_u256("eth_getBalance", json!([sender, "latest"])),
-			)?;
-			precheck::check_against_sender(&tx, SenderState { next_nonce, balance })
-		}
-		.await;
-		match result {
-			Ok(()) => None,
-			// A failing state query must not block a transaction the node may accept: it goes
-			// on unchecked, and the node's own validation still applies.
-			Err(err @ (Error::Backend(_) | Error::BackendAnswer { .. })) => {
-				log::warn!(target: LOG_TARGET, "raw transaction forwarded unchecked: {err}");
-				None
-			}
-			Err(refusal) => {
-				log::debug!(target: LOG_TARGET, "refused a raw transaction: {refusal}");
-				Some(refusal)
+			);
+			if let Ok((next_nonce, balance)) = state {
+				if let Err(precise) =
+					precheck::check_against_sender(tx, SenderState { next_nonce, balance })
+				{
+					return precise;
+				}
 			}
 		}
+		Error::Refused(refusal.message())
+	}
+
+	/// Chain id and gas price, or `None` when the backend cannot say (the node's own
+	/// validation still applies). `fresh` reads the price again even if cached.
+	async fn chain_rules(&self, fresh: bool) -> Option<ChainRules> {
+		let rules = async {
+			let chain_id = self.chain_id().await?;
+			let gas_price = self.gas_price(fresh).await?;
+			let allow_unprotected = self.limits.allow_unprotected;
+			Ok::<_, Error>(ChainRules { chain_id, gas_price, allow_unprotected })
+		};
+		rules
+			.await
+			.inspect_err(
+				|err| log::warn!(target: LOG_TARGET, "chain id and price not checked, left to the node: {err}"),
+			)
+			.ok()
+	}
+
+	/// `eth_gasPrice`, read at most once per [`GAS_PRICE_FRESH_FOR`] unless `fresh`.
+	async fn gas_price(&self, fresh: bool) -> Result<U256, Error> {
+		if !fresh {
+			if let Some((price, read_at)) = self.gas_price.lock().ok().and_then(|cached| *cached) {
+				if read_at.elapsed() < GAS_PRICE_FRESH_FOR {
+					return Ok(price);
+				}
+			}
+		}
+		let price = self.call_u256("eth_gasPrice", json!([])).await?;
+		if let Ok(mut cached) = self.gas_price.lock() {
+			*cached = Some((price, Instant::now()));
+		}
+		Ok(price)
 	}
 
 	async fn chain_id(&self) -> Result<u64, Error> {
@@ -406,6 +550,14 @@ fn raw_transaction_param(call: &Value) -> Result<Vec<u8>, Error> {
 	hex::decode(hex_text).map_err(|_| Error::InvalidParams)
 }
 
+/// A call's answer: its result (the transaction hash) or its error.
+fn answer_object(id: &Value, outcome: Result<String, Error>) -> Value {
+	match outcome {
+		Ok(hash) => json!({"jsonrpc": "2.0", "id": id, "result": hash}),
+		Err(error) => error_object(Some(id), &error),
+	}
+}
+
 fn error_object(id: Option<&Value>, error: &Error) -> Value {
 	json!({
 		"jsonrpc": "2.0",
@@ -450,8 +602,8 @@ mod tests {
 		most: AtomicUsize,
 	}
 
-	/// A backend answering the state queries of the checks (chain 19901, 1 gwei, nonce 0, a
-	/// large balance) after 50 ms each, and `"ok"` to anything else.
+	/// A backend answering the state queries of the checks (chain 19901, 1 gwei, next nonce
+	/// 3, a large balance) after 50 ms each, and `"ok"` to anything else.
 	async fn fake_backend() -> (SocketAddr, Arc<Load>) {
 		let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
 		let address = listener.local_addr().unwrap();
@@ -474,7 +626,7 @@ mod tests {
 								let result = match call["method"].as_str() {
 									Some("eth_chainId") => json!("0x4dbd"),
 									Some("eth_gasPrice") => json!("0x3b9aca00"),
-									Some("eth_getTransactionCount") => json!("0x0"),
+									Some("eth_getTransactionCount") => json!("0x3"),
 									Some("eth_getBalance") => json!("0xffffffffffffffffffffffff"),
 									_ => json!("ok"),
 								};
@@ -499,10 +651,83 @@ mod tests {
 		(address, load)
 	}
 
-	async fn front(backend: SocketAddr, limits: Limits) -> SocketAddr {
+	/// What the fake node received: each `author_submitExtrinsic` batch's Ethereum payloads.
+	type Submitted = Arc<Mutex<Vec<Vec<Vec<u8>>>>>;
+
+	/// A node whose runtime has `Revive` at index 10 and whose pool takes a transaction with
+	/// nonce 3 to 6, refuses nonces below 3 as outdated and 7 as unpayable (as the runtime
+	/// would say it), and already holds nonce 8.
+	async fn fake_node() -> (String, Submitted) {
 		let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
 		let address = listener.local_addr().unwrap();
-		tokio::spawn(Front::new(backend, limits).serve(listener));
+		let submitted = Submitted::default();
+		let seen = submitted.clone();
+		tokio::spawn(async move {
+			loop {
+				let (stream, _) = listener.accept().await.unwrap();
+				let seen = seen.clone();
+				tokio::spawn(async move {
+					let service = hyper::service::service_fn(move |request: Request<Incoming>| {
+						let seen = seen.clone();
+						async move {
+							let body = request.into_body().collect().await.unwrap().to_bytes();
+							let call: Value = serde_json::from_slice(&body).unwrap();
+							let answer = if call["method"] == "state_getMetadata" {
+								let metadata = crate::node::tests::metadata(Some(10));
+								json!({"jsonrpc": "2.0", "id": call["id"],
+									"result": format!("0x{}", hex::encode(metadata))})
+							} else {
+								let calls = call.as_array().unwrap();
+								let mut payloads = Vec::new();
+								let answers: Vec<Value> = calls
+									.iter()
+									.map(|call| {
+										assert_eq!(call["method"], "author_submitExtrinsic");
+										let text = call["params"][0].as_str().unwrap();
+										let bytes = hex::decode(&text[2..]).unwrap();
+										let body = <Vec<u8> as codec::Decode>::decode(&mut &bytes[..])
+											.unwrap();
+										assert_eq!(&body[..3], &[5, 10, 0], "bare Revive::eth_transact");
+										let payload =
+											<Vec<u8> as codec::Decode>::decode(&mut &body[3..]).unwrap();
+										let nonce = precheck::decode(&payload).unwrap().nonce.as_u64();
+										payloads.push(payload);
+										let refusal = |code: i64, message: &str, data: &str| {
+											json!({"jsonrpc": "2.0", "id": call["id"], "error":
+												{"code": code, "message": message, "data": data}})
+										};
+										match nonce {
+											0..=2 => refusal(1010, "Invalid Transaction", "Transaction is outdated"),
+											7 => refusal(1010, "Invalid Transaction", "Inability to pay some fees (e.g. account balance too low)"),
+											8 => refusal(1013, "Transaction Already Imported", ""),
+											_ => json!({"jsonrpc": "2.0", "id": call["id"], "result": "0x1234"}),
+										}
+									})
+									.collect();
+								seen.lock().unwrap().push(payloads);
+								Value::Array(answers)
+							};
+							Ok::<_, std::convert::Infallible>(json_response(&answer))
+						}
+					});
+					let _ = hyper::server::conn::http1::Builder::new()
+						.serve_connection(TokioIo::new(stream), service)
+						.await;
+				});
+			}
+		});
+		(format!("ws://{address}"), submitted)
+	}
+
+	async fn front(backend: SocketAddr, limits: Limits) -> SocketAddr {
+		front_to_node(backend, "ws://127.0.0.1:1", limits).await
+	}
+
+	async fn front_to_node(backend: SocketAddr, node: &str, limits: Limits) -> SocketAddr {
+		let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+		let address = listener.local_addr().unwrap();
+		let node = Node::new(node).unwrap();
+		tokio::spawn(Front::new(backend, node, limits).serve(listener));
 		address
 	}
 
@@ -512,6 +737,7 @@ mod tests {
 			max_connections: 4,
 			max_batch_len: 100,
 			allowed_hosts: Some(vec!["localhost:8545".into(), "127.0.0.1:8545".into()]),
+			allow_unprotected: false,
 		}
 	}
 
@@ -568,30 +794,95 @@ mod tests {
 	}
 
 	#[tokio::test]
-	async fn the_raw_transactions_of_a_batch_are_checked_concurrently_and_answered_in_order() {
-		let (backend, load) = fake_backend().await;
-		let front = front(backend, limits()).await;
-		// Every third one is for another chain: refused by the front, in its place.
-		let batch: Vec<Value> = (0..30u64)
-			.map(|i| {
-				let chain = if i % 3 == 0 { 1 } else { 19901 };
-				raw_tx_call(i, &eip1559(chain, i, 1_000_000_000, 0))
-			})
-			.collect();
+	async fn a_batchs_raw_transactions_go_to_the_node_in_one_call_and_are_answered_in_order() {
+		let (backend, _) = fake_backend().await;
+		let (node, submitted) = fake_node().await;
+		let front = front_to_node(backend, &node, limits()).await;
+		// Every third one is for another chain: refused by the front, in its place. Other
+		// calls of the batch go to the backend.
+		let mut batch = Vec::new();
+		let mut sent = Vec::new();
+		for i in 0..30u64 {
+			let chain = if i % 3 == 0 { 1 } else { 19901 };
+			let raw = eip1559(chain, 3 + i % 4, 1_000_000_000, 0);
+			batch.push(raw_tx_call(i, &raw));
+			sent.push(raw);
+		}
+		batch.insert(
+			5,
+			json!({"jsonrpc": "2.0", "id": "block", "method": "eth_blockNumber", "params": []}),
+		);
 		let (_, body) = post(front, "localhost:8545", &Value::Array(batch)).await;
 		let answers: Vec<Value> = serde_json::from_str(&body).unwrap();
-		assert_eq!(answers.len(), 30);
+		assert_eq!(answers.len(), 31);
+		assert_eq!(answers[5], json!({"jsonrpc": "2.0", "id": "block", "result": "ok"}));
+		let answers: Vec<&Value> = answers.iter().filter(|a| a["id"] != "block").collect();
 		for (i, answer) in answers.iter().enumerate() {
 			assert_eq!(answer["id"], i as u64, "{answers:?}");
-			let refused = answer["error"]["message"]
-				.as_str()
-				.is_some_and(|m| m.starts_with("invalid chain id"));
-			assert_eq!(refused, i % 3 == 0, "{answer}");
+			if i % 3 == 0 {
+				let message = answer["error"]["message"].as_str().unwrap();
+				assert!(message.starts_with("invalid chain id"), "{answer}");
+			} else {
+				let hash = format!("0x{}", hex::encode(keccak_256(&sent[i])));
+				assert_eq!(answer["result"], hash, "{answer}");
+			}
 		}
-		let most = load.most.load(Ordering::SeqCst);
+		// One call to the node, with the 20 that passed, in order.
+		let submitted = submitted.lock().unwrap();
+		assert_eq!(submitted.len(), 1, "one author_submitExtrinsic batch");
+		let expected: Vec<Vec<u8>> =
+			sent.iter().enumerate().filter(|(i, _)| i % 3 != 0).map(|(_, r)| r.clone()).collect();
+		assert_eq!(submitted[0], expected);
+	}
+
+	#[tokio::test]
+	async fn a_pool_refusal_is_explained_from_the_senders_state_or_passed_on() {
+		let (backend, _) = fake_backend().await;
+		let (node, _) = fake_node().await;
+		let front = front_to_node(backend, &node, limits()).await;
+		let message = |answer: &Value| answer["error"]["message"].as_str().unwrap().to_string();
+		// The pool says "outdated"; the sender's next nonce (3) says which nonce to use.
+		let (_, body) =
+			post(front, "localhost:8545", &raw_tx_call(1, &eip1559(19901, 1, 1_000_000_000, 0)))
+				.await;
+		let answer: Value = serde_json::from_str(&body).unwrap();
+		assert!(message(&answer).starts_with("nonce too low"), "{answer}");
+		assert!(message(&answer).contains("use nonce 3"), "{answer}");
+		assert_eq!(answer["error"]["code"], -32000);
+		// Nonce and funds look fine: the pool's own words.
+		let (_, body) =
+			post(front, "localhost:8545", &raw_tx_call(2, &eip1559(19901, 7, 1_000_000_000, 0)))
+				.await;
+		let answer: Value = serde_json::from_str(&body).unwrap();
+		assert_eq!(
+			message(&answer),
+			"transaction refused by the node's pool: Invalid Transaction: Inability to pay some fees (e.g. account balance too low)"
+		);
+		let (_, body) =
+			post(front, "localhost:8545", &raw_tx_call(3, &eip1559(19901, 8, 1_000_000_000, 0)))
+				.await;
+		let answer: Value = serde_json::from_str(&body).unwrap();
+		assert_eq!(message(&answer), "already known", "{answer}");
+		// Underpriced never reaches the node.
+		let (_, body) =
+			post(front, "localhost:8545", &raw_tx_call(4, &eip1559(19901, 4, 999_999_999, 0)))
+				.await;
+		let answer: Value = serde_json::from_str(&body).unwrap();
+		assert!(message(&answer).starts_with("transaction underpriced"), "{answer}");
+	}
+
+	#[tokio::test]
+	async fn a_node_that_cannot_be_reached_is_named() {
+		let (backend, _) = fake_backend().await;
+		let front = front(backend, limits()).await;
+		let (_, body) =
+			post(front, "localhost:8545", &raw_tx_call(1, &eip1559(19901, 3, 1_000_000_000, 0)))
+				.await;
+		let answer: Value = serde_json::from_str(&body).unwrap();
+		assert_eq!(answer["error"]["code"], -32603, "{answer}");
 		assert!(
-			most > 1,
-			"the checks ran one after another (at most {most} backend calls at once)"
+			answer["error"]["message"].as_str().unwrap().contains("node is not reachable"),
+			"{answer}"
 		);
 	}
 

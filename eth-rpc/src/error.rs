@@ -3,10 +3,10 @@
 use sp_core::{H160, U256};
 
 /// Why a raw transaction was refused (by the front's checks, or by the node's pool with the
-/// reason the checks then found), or why the front could not serve a request. Messages follow geth's wording where geth has one (`nonce too low`,
-/// `insufficient funds for gas * price + value`, `transaction underpriced`), so ethers, viem
-/// and MetaMask classify them as they would on Ethereum; each then says how to fix the
-/// transaction.
+/// reason the checks then found), or why the front could not serve a request. Messages follow
+/// geth's wording where geth has one (`nonce too low`, `insufficient funds for gas * price +
+/// value`, `transaction underpriced`), so ethers, viem and MetaMask classify them as they
+/// would on Ethereum; each then says how to fix the transaction.
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum Error {
 	/// `eth_sendRawTransaction` params were not `["0x…"]`.

@@ -13,6 +13,7 @@
 //! shapes). Built here, not installed, so it always matches the workspace's polkadot-sdk line.
 
 mod error;
+mod http;
 mod node;
 mod precheck;
 mod proxy;

@@ -6,13 +6,12 @@
 //! `author_submitExtrinsic` batch, instead of one watched submission per transaction through
 //! the eth-rpc server. The pallet and call indices are read from the node's metadata, once.
 
-use crate::error::Error;
-use bytes::Bytes;
+use crate::{
+	error::Error,
+	http::{self, HttpClient},
+};
 use codec::{Compact, Decode, Encode};
 use frame_metadata::{RuntimeMetadata, RuntimeMetadataPrefixed};
-use http_body_util::{BodyExt, Full};
-use hyper::{header::CONTENT_TYPE, Request};
-use hyper_util::client::legacy::{connect::HttpConnector, Client};
 use serde_json::{json, Value};
 use std::sync::Mutex;
 
@@ -58,7 +57,7 @@ impl Refusal {
 /// A JSON-RPC client of the node, over HTTP (the node serves HTTP and WebSocket on one port).
 pub struct Node {
 	url: String,
-	client: Client<HttpConnector, Full<Bytes>>,
+	client: HttpClient,
 	/// `[pallet index, call index]` of `Revive::eth_transact`, once read from the metadata.
 	eth_transact: Mutex<Option<[u8; 2]>>,
 }
@@ -68,7 +67,7 @@ impl Node {
 	pub fn new(node_rpc_url: &str) -> Result<Self, Error> {
 		Ok(Self {
 			url: http_url(node_rpc_url)?,
-			client: Client::builder(hyper_util::rt::TokioExecutor::new()).build_http(),
+			client: http::client(),
 			eth_transact: Mutex::new(None),
 		})
 	}
@@ -154,22 +153,7 @@ impl Node {
 	}
 
 	async fn call(&self, body: &Value) -> Result<Value, Error> {
-		let request = Request::post(&self.url)
-			.header(CONTENT_TYPE, "application/json")
-			.body(Full::new(Bytes::from(body.to_string())))
-			.map_err(|err| Error::Node(err.to_string()))?;
-		let response =
-			self.client.request(request).await.map_err(|err| Error::Node(err.to_string()))?;
-		let status = response.status();
-		let body = response
-			.into_body()
-			.collect()
-			.await
-			.map_err(|err| Error::Node(err.to_string()))?
-			.to_bytes();
-		serde_json::from_slice(&body).map_err(|err| {
-			Error::Node(format!("HTTP {status}: {err}: {}", String::from_utf8_lossy(&body)))
-		})
+		http::post_json(&self.client, &self.url, body).await.map_err(Error::Node)
 	}
 }
 

@@ -15,6 +15,7 @@
 
 use crate::{
 	error::Error,
+	http::{self, HttpClient},
 	node::{Node, Refusal},
 	precheck::{self, ChainRules, DecodedTransaction, SenderState},
 };
@@ -26,10 +27,7 @@ use hyper::{
 	header::{CONTENT_TYPE, HOST, UPGRADE},
 	Request, Response, StatusCode,
 };
-use hyper_util::{
-	client::legacy::{connect::HttpConnector, Client},
-	rt::{TokioExecutor, TokioIo},
-};
+use hyper_util::rt::TokioIo;
 use serde_json::{json, Value};
 use sp_core::U256;
 use sp_crypto_hashing::keccak_256;
@@ -72,7 +70,7 @@ pub struct Limits {
 /// Shared by every connection.
 pub struct Front {
 	backend: SocketAddr,
-	client: Client<HttpConnector, ResponseBody>,
+	client: HttpClient,
 	/// Where raw transactions go.
 	node: Node,
 	/// The chain id never changes, so it is asked once.
@@ -89,7 +87,7 @@ impl Front {
 	pub fn new(backend: SocketAddr, node: Node, limits: Limits) -> Arc<Self> {
 		Arc::new(Self {
 			backend,
-			client: Client::builder(TokioExecutor::new()).build_http(),
+			client: http::client(),
 			node,
 			chain_id: OnceCell::new(),
 			gas_price: Mutex::new(None),
@@ -345,11 +343,16 @@ impl Front {
 				self.call_u256("eth_getTransactionCount", json!([sender, "pending"])),
 				self.call_u256("eth_getBalance", json!([sender, "latest"])),
 			);
-			if let Ok((next_nonce, balance)) = state {
-				if let Err(precise) =
-					precheck::check_against_sender(tx, SenderState { next_nonce, balance })
-				{
-					return precise;
+			match state {
+				Ok((next_nonce, balance)) => {
+					if let Err(precise) =
+						precheck::check_against_sender(tx, SenderState { next_nonce, balance })
+					{
+						return precise;
+					}
+				}
+				Err(err) => {
+					log::debug!(target: LOG_TARGET, "the sender's state is unknown, the pool's words stand: {err}")
 				}
 			}
 		}
@@ -416,19 +419,8 @@ impl Front {
 	}
 
 	async fn call_backend_raw(&self, call: &Value) -> Result<Value, Error> {
-		let request = Request::post(format!("http://{}/", self.backend))
-			.header(CONTENT_TYPE, "application/json")
-			.body(Full::new(Bytes::from(call.to_string())))
-			.map_err(|err| Error::Backend(err.to_string()))?;
-		let response =
-			self.client.request(request).await.map_err(|err| Error::Backend(err.to_string()))?;
-		let body = response
-			.into_body()
-			.collect()
-			.await
-			.map_err(|err| Error::Backend(err.to_string()))?
-			.to_bytes();
-		serde_json::from_slice(&body).map_err(|err| Error::Backend(err.to_string()))
+		let url = format!("http://{}/", self.backend);
+		http::post_json(&self.client, &url, call).await.map_err(Error::Backend)
 	}
 
 	/// Passes a request through unchanged; only the target address differs.
@@ -602,44 +594,26 @@ mod tests {
 		most: AtomicUsize,
 	}
 
-	/// A backend answering the state queries of the checks (chain 19901, 1 gwei, next nonce
-	/// 3, a large balance) after 50 ms each, and `"ok"` to anything else.
-	async fn fake_backend() -> (SocketAddr, Arc<Load>) {
+	/// An HTTP JSON-RPC server on a free loopback port, answering each request's JSON with
+	/// `answer`'s.
+	async fn fake_server<F, A>(answer: F) -> SocketAddr
+	where
+		F: Fn(Value) -> A + Clone + Send + Sync + 'static,
+		A: std::future::Future<Output = Value> + Send,
+	{
 		let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
 		let address = listener.local_addr().unwrap();
-		let load = Arc::new(Load::default());
-		let served = load.clone();
 		tokio::spawn(async move {
 			loop {
 				let (stream, _) = listener.accept().await.unwrap();
-				let load = served.clone();
+				let answer = answer.clone();
 				tokio::spawn(async move {
 					let service = hyper::service::service_fn(move |request: Request<Incoming>| {
-						let load = load.clone();
+						let answer = answer.clone();
 						async move {
-							let now = load.now.fetch_add(1, Ordering::SeqCst) + 1;
-							load.most.fetch_max(now, Ordering::SeqCst);
 							let body = request.into_body().collect().await.unwrap().to_bytes();
 							let call: Value = serde_json::from_slice(&body).unwrap();
-							tokio::time::sleep(Duration::from_millis(50)).await;
-							let answer = |call: &Value| {
-								let result = match call["method"].as_str() {
-									Some("eth_chainId") => json!("0x4dbd"),
-									Some("eth_gasPrice") => json!("0x3b9aca00"),
-									Some("eth_getTransactionCount") => json!("0x3"),
-									Some("eth_getBalance") => json!("0xffffffffffffffffffffffff"),
-									_ => json!("ok"),
-								};
-								json!({"jsonrpc": "2.0", "id": call["id"], "result": result})
-							};
-							let answer = match &call {
-								Value::Array(calls) => {
-									Value::Array(calls.iter().map(answer).collect())
-								}
-								single => answer(single),
-							};
-							load.now.fetch_sub(1, Ordering::SeqCst);
-							Ok::<_, std::convert::Infallible>(json_response(&answer))
+							Ok::<_, std::convert::Infallible>(json_response(&answer(call).await))
 						}
 					});
 					let _ = hyper::server::conn::http1::Builder::new()
@@ -648,74 +622,97 @@ mod tests {
 				});
 			}
 		});
+		address
+	}
+
+	/// A backend answering the state queries of the checks (chain 19901, 1 gwei, next nonce
+	/// 3, a large balance) after 50 ms each, and `"ok"` to anything else.
+	async fn fake_backend() -> (SocketAddr, Arc<Load>) {
+		let load = Arc::new(Load::default());
+		let served = load.clone();
+		let address = fake_server(move |call| {
+			let load = served.clone();
+			async move {
+				let now = load.now.fetch_add(1, Ordering::SeqCst) + 1;
+				load.most.fetch_max(now, Ordering::SeqCst);
+				tokio::time::sleep(Duration::from_millis(50)).await;
+				let answer = |call: &Value| {
+					let result = match call["method"].as_str() {
+						Some("eth_chainId") => json!("0x4dbd"),
+						Some("eth_gasPrice") => json!("0x3b9aca00"),
+						Some("eth_getTransactionCount") => json!("0x3"),
+						Some("eth_getBalance") => json!("0xffffffffffffffffffffffff"),
+						_ => json!("ok"),
+					};
+					json!({"jsonrpc": "2.0", "id": call["id"], "result": result})
+				};
+				let answer = match &call {
+					Value::Array(calls) => Value::Array(calls.iter().map(answer).collect()),
+					single => answer(single),
+				};
+				load.now.fetch_sub(1, Ordering::SeqCst);
+				answer
+			}
+		})
+		.await;
 		(address, load)
 	}
 
 	/// What the fake node received: each `author_submitExtrinsic` batch's Ethereum payloads.
 	type Submitted = Arc<Mutex<Vec<Vec<Vec<u8>>>>>;
 
+	/// One `author_submitExtrinsic` call's answer from the fake node's pool, by nonce.
+	fn pool_answer(call: &Value, payloads: &mut Vec<Vec<u8>>) -> Value {
+		assert_eq!(call["method"], "author_submitExtrinsic");
+		let text = call["params"][0].as_str().unwrap();
+		let bytes = hex::decode(&text[2..]).unwrap();
+		let body = <Vec<u8> as codec::Decode>::decode(&mut &bytes[..]).unwrap();
+		assert_eq!(&body[..3], &[5, 10, 0], "bare Revive::eth_transact");
+		let payload = <Vec<u8> as codec::Decode>::decode(&mut &body[3..]).unwrap();
+		let nonce = precheck::decode(&payload).unwrap().nonce.as_u64();
+		payloads.push(payload);
+		let refusal = |code: i64, message: &str, data: &str| {
+			json!({"jsonrpc": "2.0", "id": call["id"], "error":
+				{"code": code, "message": message, "data": data}})
+		};
+		match nonce {
+			0..=2 => refusal(1010, "Invalid Transaction", "Transaction is outdated"),
+			7 => refusal(
+				1010,
+				"Invalid Transaction",
+				"Inability to pay some fees (e.g. account balance too low)",
+			),
+			8 => refusal(1013, "Transaction Already Imported", ""),
+			_ => json!({"jsonrpc": "2.0", "id": call["id"], "result": "0x1234"}),
+		}
+	}
+
 	/// A node whose runtime has `Revive` at index 10 and whose pool takes a transaction with
 	/// nonce 3 to 6, refuses nonces below 3 as outdated and 7 as unpayable (as the runtime
 	/// would say it), and already holds nonce 8.
 	async fn fake_node() -> (String, Submitted) {
-		let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-		let address = listener.local_addr().unwrap();
 		let submitted = Submitted::default();
 		let seen = submitted.clone();
-		tokio::spawn(async move {
-			loop {
-				let (stream, _) = listener.accept().await.unwrap();
-				let seen = seen.clone();
-				tokio::spawn(async move {
-					let service = hyper::service::service_fn(move |request: Request<Incoming>| {
-						let seen = seen.clone();
-						async move {
-							let body = request.into_body().collect().await.unwrap().to_bytes();
-							let call: Value = serde_json::from_slice(&body).unwrap();
-							let answer = if call["method"] == "state_getMetadata" {
-								let metadata = crate::node::tests::metadata(Some(10));
-								json!({"jsonrpc": "2.0", "id": call["id"],
-									"result": format!("0x{}", hex::encode(metadata))})
-							} else {
-								let calls = call.as_array().unwrap();
-								let mut payloads = Vec::new();
-								let answers: Vec<Value> = calls
-									.iter()
-									.map(|call| {
-										assert_eq!(call["method"], "author_submitExtrinsic");
-										let text = call["params"][0].as_str().unwrap();
-										let bytes = hex::decode(&text[2..]).unwrap();
-										let body = <Vec<u8> as codec::Decode>::decode(&mut &bytes[..])
-											.unwrap();
-										assert_eq!(&body[..3], &[5, 10, 0], "bare Revive::eth_transact");
-										let payload =
-											<Vec<u8> as codec::Decode>::decode(&mut &body[3..]).unwrap();
-										let nonce = precheck::decode(&payload).unwrap().nonce.as_u64();
-										payloads.push(payload);
-										let refusal = |code: i64, message: &str, data: &str| {
-											json!({"jsonrpc": "2.0", "id": call["id"], "error":
-												{"code": code, "message": message, "data": data}})
-										};
-										match nonce {
-											0..=2 => refusal(1010, "Invalid Transaction", "Transaction is outdated"),
-											7 => refusal(1010, "Invalid Transaction", "Inability to pay some fees (e.g. account balance too low)"),
-											8 => refusal(1013, "Transaction Already Imported", ""),
-											_ => json!({"jsonrpc": "2.0", "id": call["id"], "result": "0x1234"}),
-										}
-									})
-									.collect();
-								seen.lock().unwrap().push(payloads);
-								Value::Array(answers)
-							};
-							Ok::<_, std::convert::Infallible>(json_response(&answer))
-						}
-					});
-					let _ = hyper::server::conn::http1::Builder::new()
-						.serve_connection(TokioIo::new(stream), service)
-						.await;
-				});
+		let address = fake_server(move |call| {
+			let seen = seen.clone();
+			async move {
+				if call["method"] == "state_getMetadata" {
+					let metadata = crate::node::tests::metadata(Some(10));
+					return json!({"jsonrpc": "2.0", "id": call["id"],
+						"result": format!("0x{}", hex::encode(metadata))});
+				}
+				let mut payloads = Vec::new();
+				let answers: Vec<Value> = call
+					.as_array()
+					.unwrap()
+					.iter()
+					.map(|call| pool_answer(call, &mut payloads))
+					.collect();
+				seen.lock().unwrap().push(payloads);
+				Value::Array(answers)
 			}
-		});
+		})
+		.await;
 		(format!("ws://{address}"), submitted)
 	}
 
@@ -869,6 +866,29 @@ mod tests {
 				.await;
 		let answer: Value = serde_json::from_str(&body).unwrap();
 		assert!(message(&answer).starts_with("transaction underpriced"), "{answer}");
+	}
+
+	#[tokio::test]
+	async fn the_refusals_of_a_batch_are_explained_concurrently_and_in_order() {
+		let (backend, load) = fake_backend().await;
+		let (node, _) = fake_node().await;
+		let front = front_to_node(backend, &node, limits()).await;
+		// Nonces 0..2 are outdated at the pool: each refusal is explained from the backend.
+		let batch: Vec<Value> =
+			(0..30u64).map(|i| raw_tx_call(i, &eip1559(19901, i % 3, 1_000_000_000, 0))).collect();
+		let (_, body) = post(front, "localhost:8545", &Value::Array(batch)).await;
+		let answers: Vec<Value> = serde_json::from_str(&body).unwrap();
+		assert_eq!(answers.len(), 30);
+		for (i, answer) in answers.iter().enumerate() {
+			assert_eq!(answer["id"], i as u64, "{answers:?}");
+			let message = answer["error"]["message"].as_str().unwrap();
+			assert!(message.starts_with("nonce too low"), "{answer}");
+		}
+		let most = load.most.load(Ordering::SeqCst);
+		assert!(
+			most > 2,
+			"the refusals were explained one after another (at most {most} backend calls at once)"
+		);
 	}
 
 	#[tokio::test]

@@ -29,7 +29,19 @@ fi
 ln -sfn "$REPO_ROOT" "$BUILD_ROOT"
 export WASM_BUILD_WORKSPACE_HINT="$BUILD_ROOT"
 export WASM_BUILD_RUSTFLAGS="--remap-path-prefix=$BUILD_ROOT=/bttc --remap-path-prefix=${CARGO_HOME:-$HOME/.cargo}=/cargo"
-NODE_BIN="$CARGO_TARGET_DIR/debug/bttc-node"
+# The build profile of the build, test and run scripts: `debug` (the default, what CI runs) or
+# `release` (BTTC_PROFILE=release), e.g. to test on a warm release build instead of building
+# debug from cold.
+BTTC_PROFILE="${BTTC_PROFILE:-debug}"
+case "$BTTC_PROFILE" in
+debug) PROFILE_ARGS=() ;;
+release) PROFILE_ARGS=(--release) ;;
+*)
+	echo "error: BTTC_PROFILE must be debug or release, not '$BTTC_PROFILE'" >&2
+	exit 1
+	;;
+esac
+NODE_BIN="$CARGO_TARGET_DIR/$BTTC_PROFILE/bttc-node"
 
 # `cargo SUBCOMMAND ...` run on the workspace through $BUILD_ROOT.
 bcargo() {
@@ -76,7 +88,7 @@ export SKIP_REVIVE_DEV_RUNTIME_WASM_BUILD=1
 build_binaries() {
 	log "building bttc-node and eth-rpc into $CARGO_TARGET_DIR (a cold build takes ~30 min on 2 cores)"
 	local start=$SECONDS
-	(cd "$REPO_ROOT" && bcargo build --locked --workspace --bins ${BTTC_BUILD_TIMINGS:+--timings}) || die "build failed"
+	(cd "$REPO_ROOT" && bcargo build --locked --workspace --bins "${PROFILE_ARGS[@]}" ${BTTC_BUILD_TIMINGS:+--timings}) || die "build failed"
 	log "binaries built in $((SECONDS - start)) s"
 }
 
@@ -84,7 +96,7 @@ build_binaries() {
 build_all() {
 	log "building binaries and tests into $CARGO_TARGET_DIR (a cold build takes ~35 min on 2 cores)"
 	local start=$SECONDS
-	(cd "$REPO_ROOT" && bcargo build --locked --workspace --all-targets ${BTTC_BUILD_TIMINGS:+--timings}) || die "build failed"
+	(cd "$REPO_ROOT" && bcargo build --locked --workspace --all-targets "${PROFILE_ARGS[@]}" ${BTTC_BUILD_TIMINGS:+--timings}) || die "build failed"
 	log "binaries and tests built in $((SECONDS - start)) s"
 }
 
@@ -107,7 +119,7 @@ ensure_root_chain_toolchain() {
 }
 
 # The network launcher (testing/network): validators, the embedded root chain, eth-rpc.
-NETWORK_BIN="$CARGO_TARGET_DIR/debug/bttc-network"
+NETWORK_BIN="$CARGO_TARGET_DIR/$BTTC_PROFILE/bttc-network"
 
 # A free TCP port on loopback.
 free_port() {

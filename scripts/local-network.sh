@@ -21,4 +21,4 @@ source "$(dirname "$0")/common.sh"
 ensure_build_deps
 build_binaries
 ensure_root_chain_toolchain
-exec "$CARGO_TARGET_DIR/debug/bttc-network" "$@"
+exec "$NETWORK_BIN" "$@"

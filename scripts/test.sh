@@ -20,7 +20,7 @@ ensure_root_chain_toolchain
 log "running Rust tests"
 phase=$SECONDS
 # Everything was compiled by build_all above (same workspace, same features): this only runs.
-bcargo test --locked --workspace || die "Rust tests failed"
+bcargo test --locked --workspace "${PROFILE_ARGS[@]}" || die "Rust tests failed"
 log "Rust tests passed in $((SECONDS - phase)) s"
 
 if [ -x "$REPO_ROOT/scripts/test-contracts.sh" ]; then

@@ -252,24 +252,21 @@ pub async fn setup(endpoint: &Endpoint, set: &str, count: u32) -> Result<Setup, 
 }
 
 /// Block `number`'s transactions to `token`: (successful, failed, gas used by a successful
-/// one), from every receipt; and the block's timestamp (ms).
+/// one), from every receipt; and the block's timestamp (ms). The receipts come in one
+/// `eth_getBlockReceipts` call: pallet-revive's eth-rpc rebuilds a whole block's receipts for
+/// every single `eth_getTransactionReceipt`, so reading a full block's receipts one by one
+/// took longer than the block time and held the load back.
 async fn outcomes_in(
 	endpoint: &Endpoint,
 	token: Address,
 	number: u64,
 ) -> Result<(u64, u64, Option<u64>, u64), String> {
-	let block =
-		endpoint.call("eth_getBlockByNumber", json!([format!("0x{number:x}"), false])).await?;
+	let tag = format!("0x{number:x}");
+	let block = endpoint.call("eth_getBlockByNumber", json!([tag, false])).await?;
 	let timestamp =
 		hex_u64(&block["timestamp"]).ok_or(format!("block {number} has no timestamp"))?;
-	let hashes: Vec<Value> = block["transactions"]
-		.as_array()
-		.cloned()
-		.unwrap_or_default()
-		.into_iter()
-		.map(|h| json!([h]))
-		.collect();
-	let receipts = endpoint.batch("eth_getTransactionReceipt", &hashes).await?;
+	let receipts = endpoint.call("eth_getBlockReceipts", json!([tag])).await?;
+	let receipts = receipts.as_array().ok_or(format!("no receipts for block {number}"))?;
 	let token_text = format!("{token:?}").to_lowercase();
 	let (mut ok, mut failed, mut gas) = (0, 0, None);
 	for receipt in receipts {
@@ -367,7 +364,7 @@ pub async fn run(
 		|number| async move {
 			let (successful, failed, gas, timestamp_ms) =
 				outcomes_in(endpoint, token, number).await?;
-			Ok((BlockFigures { number, successful, failed, timestamp_ms }, gas))
+			Ok((BlockFigures { number, successful, failed, timestamp_ms, build_ms: None }, gas))
 		},
 	)
 	.await?;
@@ -380,6 +377,7 @@ pub async fn run(
 		submitted: counters.submitted.load(Ordering::Relaxed),
 		refused: counters.refused.load(Ordering::Relaxed),
 		first_refusal: counters.first_refusal.lock().ok().and_then(|f| f.clone()),
+		held_back_seconds: counters.held_back_seconds(workers),
 		gas_limit: Some(gas_limit),
 		gas_used,
 		usage,

@@ -183,7 +183,7 @@ async fn bttc_loads(args: &Args, report: &mut Report) -> Result<(), String> {
 		let pause = Duration::from_secs(10);
 		for mut run in erc20_loads(args, &endpoint, &processes, &chain, pause).await? {
 			if let (Some(first), Some(last)) = (run.blocks.first(), run.blocks.last()) {
-				run.block_ends = native::block_ends(&node.log, first.number, last.number);
+				native::proposer_log(&node.log, first.number, last.number).apply(&mut run);
 				run.fullest_block = native::fullest_block(node, &run).await;
 			}
 			report.loads.push(run);

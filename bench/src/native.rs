@@ -75,27 +75,47 @@ async fn normal_weight_of(node: &Node, number: u64) -> Option<(u64, u64)> {
 	Some((normal.ref_time(), normal.proof_size()))
 }
 
-/// How the proposer ended each block from `first` to `last`: the `end: <reason>` of its
-/// "Prepared block for proposing at N" log lines (`HitBlockWeightLimit`, `HitDeadline`,
-/// `NoMoreTransactions`, …), counted. Empty when `log` is not the author's.
-pub fn block_ends(
-	log: &std::path::Path,
-	first: u64,
-	last: u64,
-) -> std::collections::BTreeMap<String, u64> {
+/// What the proposer logged for blocks `first..=last` ("Prepared block for proposing at N
+/// (T ms) … end: <reason>"): how it ended them (`HitBlockWeightLimit`, `HitDeadline`,
+/// `NoMoreTransactions`, …), counted, and how long it took to build each block, ms. Empty
+/// when `log` is not the author's.
+pub fn proposer_log(log: &std::path::Path, first: u64, last: u64) -> ProposerLog {
 	let text = std::fs::read_to_string(log).unwrap_or_default();
-	let mut counts = std::collections::BTreeMap::new();
+	let mut found = ProposerLog::default();
 	for line in text.lines() {
 		let Some(rest) = line.split("Prepared block for proposing at ").nth(1) else { continue };
-		let number: u64 = rest.split_whitespace().next().and_then(|n| n.parse().ok()).unwrap_or(0);
+		let mut words = rest.split_whitespace();
+		let number: u64 = words.next().and_then(|n| n.parse().ok()).unwrap_or(0);
 		if number < first || number > last {
 			continue;
 		}
+		if let Some(ms) =
+			words.next().and_then(|t| t.strip_prefix('(')).and_then(|t| t.parse().ok())
+		{
+			found.build_ms.insert(number, ms);
+		}
 		if let Some(reason) = rest.split("end: ").nth(1).and_then(|r| r.split(';').next()) {
-			*counts.entry(reason.trim().to_string()).or_default() += 1;
+			*found.ends.entry(reason.trim().to_string()).or_default() += 1;
 		}
 	}
-	counts
+	found
+}
+
+/// What [`proposer_log`] read.
+#[derive(Default)]
+pub struct ProposerLog {
+	pub ends: std::collections::BTreeMap<String, u64>,
+	pub build_ms: std::collections::BTreeMap<u64, u64>,
+}
+
+impl ProposerLog {
+	/// Fills `run`'s block-end counts and each block's build time.
+	pub fn apply(self, run: &mut LoadRun) {
+		run.block_ends = self.ends;
+		for block in &mut run.blocks {
+			block.build_ms = self.build_ms.get(&block.number).copied();
+		}
+	}
 }
 
 /// The normal class's share of ref_time and proof size in the fullest block of `run`.
@@ -112,6 +132,9 @@ pub async fn fullest_block(node: &Node, run: &LoadRun) -> Option<serde_json::Val
 	Some(serde_json::json!({
 		"block": fullest.number,
 		"transactions": fullest.successful + fullest.failed,
+		// Weight charged (ms of reference time) beside the time the proposer took here.
+		"normalWeightMs": ref_time / 1_000_000_000,
+		"buildMs": fullest.build_ms,
 		"normalRefTimeShare": (ref_time as f64 / normal.ref_time().max(1) as f64 * 1e3).round() / 1e3,
 		"normalProofSizeShare": (proof_size as f64 / normal.proof_size().max(1) as f64 * 1e3).round() / 1e3,
 	}))
@@ -250,7 +273,7 @@ pub async fn run(
 		|number| async move {
 			let (successful, failed) = outcomes_in(node, number).await?;
 			let timestamp_ms = timestamp_of(node, number).await?;
-			Ok((BlockFigures { number, successful, failed, timestamp_ms }, ()))
+			Ok((BlockFigures { number, successful, failed, timestamp_ms, build_ms: None }, ()))
 		},
 	)
 	.await?;
@@ -264,12 +287,13 @@ pub async fn run(
 		submitted: counters.submitted.load(Ordering::Relaxed),
 		refused: counters.refused.load(Ordering::Relaxed),
 		first_refusal: counters.first_refusal.lock().ok().and_then(|f| f.clone()),
+		held_back_seconds: counters.held_back_seconds(workers),
 		usage,
 		blocks,
 		..Default::default()
 	};
 	run.summarize(parent_timestamp);
-	run.block_ends = block_ends(&node.log, first_block, last);
+	proposer_log(&node.log, first_block, last).apply(&mut run);
 	run.fullest_block = fullest_block(node, &run).await;
 	eprintln!(
 		"==> {label}: {} successful in {:.1} s: {:.0}/s ({} submitted, {} refused, {} failed)",

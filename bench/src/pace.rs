@@ -49,6 +49,9 @@ pub struct Counters {
 	/// Transactions of the load in blocks so far, successful or not (the counting task adds
 	/// to it).
 	pub included: Arc<AtomicU64>,
+	/// Milliseconds the submitters slept because too many transactions were in flight (summed
+	/// over submitters, divided by their number when reported).
+	pub held_back_ms: Arc<AtomicU64>,
 	/// The first refusal's message, to say why in the report.
 	pub first_refusal: Arc<Mutex<Option<String>>>,
 }
@@ -94,6 +97,9 @@ pub fn start(
 					.saturating_sub(counters.included.load(Ordering::Relaxed))
 					.saturating_sub(counters.refused.load(Ordering::Relaxed));
 				if sent >= due || waiting >= pace.in_flight {
+					if sent < due {
+						counters.held_back_ms.fetch_add(20, Ordering::Relaxed);
+					}
 					tokio::time::sleep(Duration::from_millis(20)).await;
 					continue;
 				}
@@ -113,6 +119,13 @@ pub fn start(
 		}));
 	}
 	Ok(tasks)
+}
+
+impl Counters {
+	/// Seconds each submitter waited, on average, because too many were in flight.
+	pub fn held_back_seconds(&self, workers: usize) -> f64 {
+		self.held_back_ms.load(Ordering::Relaxed) as f64 / 1e3 / workers.max(1) as f64
+	}
 }
 
 /// Waits for the submitters; the first failure of any.
@@ -204,7 +217,13 @@ mod tests {
 			chain_best,
 			|number| async move {
 				tokio::time::sleep(Duration::from_millis(120)).await;
-				let figures = BlockFigures { number, successful: 1, failed: 0, timestamp_ms: 0 };
+				let figures = BlockFigures {
+					number,
+					successful: 1,
+					failed: 0,
+					timestamp_ms: 0,
+					build_ms: None,
+				};
 				Ok::<_, String>((figures, ()))
 			},
 		)

@@ -15,6 +15,8 @@ pub struct BlockFigures {
 	pub failed: u64,
 	/// The block's timestamp, ms.
 	pub timestamp_ms: u64,
+	/// How long its proposer took to build it, ms (BTTC: from the author's log).
+	pub build_ms: Option<u64>,
 }
 
 /// One load on one chain.
@@ -50,6 +52,9 @@ pub struct LoadRun {
 	pub block_ends: BTreeMap<String, u64>,
 	/// Share of the normal class's budgets the fullest block used (BTTC).
 	pub fullest_block: Option<serde_json::Value>,
+	/// Seconds the submitters waited because `in_flight` transactions were submitted and not
+	/// yet counted in a block: when this is much of the window, the client bound the load.
+	pub held_back_seconds: f64,
 	/// CPU and memory of the processes serving the load.
 	pub usage: BTreeMap<String, ProcessUsage>,
 	pub blocks: Vec<BlockFigures>,
@@ -190,6 +195,21 @@ impl Report {
 			if let Some(fullest) = &l.fullest_block {
 				let _ = write!(line, " fullest block {fullest};");
 			}
+			let built: Vec<u64> = l.blocks.iter().filter_map(|b| b.build_ms).collect();
+			if let Some(max) = built.iter().max() {
+				let _ = write!(
+					line,
+					" proposer built a block in {:.0} ms mean / {max} ms max;",
+					built.iter().sum::<u64>() as f64 / built.len() as f64
+				);
+			}
+			if l.held_back_seconds >= 0.5 {
+				let _ = write!(
+					line,
+					" submission held back {:.0} s by the in-flight limit;",
+					l.held_back_seconds
+				);
+			}
 			if let Some(refusal) = &l.first_refusal {
 				let _ = write!(line, " first refusal \"{refusal}\";");
 			}
@@ -231,7 +251,7 @@ mod tests {
 	use super::*;
 
 	fn block(number: u64, successful: u64, timestamp_ms: u64) -> BlockFigures {
-		BlockFigures { number, successful, failed: 0, timestamp_ms }
+		BlockFigures { number, successful, failed: 0, timestamp_ms, build_ms: None }
 	}
 
 	#[test]

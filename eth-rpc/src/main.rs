@@ -6,7 +6,9 @@
 //! passed through unchanged, except `eth_sendRawTransaction`, which the front answers: it
 //! checks chain id and price, hands the transaction (a whole batch in one call) straight to
 //! the node's pool as `Revive::eth_transact`, and explains a refusal with geth's reason
-//! (nonce, funds) instead of the pool's bare "Invalid Transaction".
+//! (nonce, funds) instead of the pool's bare "Invalid Transaction". It also holds the receipts
+//! of the newest blocks and answers `eth_getTransactionReceipt` and `eth_getBlockReceipts` for
+//! them from memory (the server rebuilds a whole block for each receipt).
 //!
 //! The server's client is generated from the metadata of polkadot-sdk's reference revive
 //! runtime, which BTTC's `Revive` pallet matches (same crate version, same call and runtime-API
@@ -17,6 +19,7 @@ mod http;
 mod node;
 mod precheck;
 mod proxy;
+mod receipts;
 
 use anyhow::Context as _;
 use std::net::{Ipv4Addr, SocketAddr};

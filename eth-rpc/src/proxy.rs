@@ -7,8 +7,13 @@
 //! transactions go to the node in one call. Only when the pool refuses one are the sender's
 //! nonce and balance read, to say why in geth's words.
 //!
-//! Limits: at most `max_connections` connections at once (more are answered 503 and
-//! closed), batches of at most `max_batch_len` calls, and the refusals of a batch explained
+//! Receipts of the newest blocks are held by the front ([`crate::receipts`]):
+//! `eth_getTransactionReceipt` and `eth_getBlockReceipts` for them are answered from memory,
+//! in a batch beside the calls that are forwarded.
+//!
+//! Limits: at most `max_connections` connections at once, and at most a quarter of them
+//! ([`per_client_connections`]) from one IP address, so that one client cannot hold every
+//! connection (more are answered 503 and closed), batches of at most `max_batch_len` calls, and the refusals of a batch explained
 //! [`CHECK_CONCURRENCY`] at a time. The `Host` header is checked here with the node's own
 //! rule (only `localhost`, `127.0.0.1` and `[::1]` at the public port, unless CORS allows
 //! every origin), since the backend only sees the front.
@@ -18,6 +23,7 @@ use crate::{
 	http::{self, HttpClient},
 	node::{Node, Refusal},
 	precheck::{self, ChainRules, DecodedTransaction, SenderState},
+	receipts::RecentReceipts,
 };
 use bytes::Bytes;
 use futures::StreamExt;
@@ -32,7 +38,8 @@ use serde_json::{json, Value};
 use sp_core::U256;
 use sp_crypto_hashing::keccak_256;
 use std::{
-	net::SocketAddr,
+	collections::HashMap,
+	net::{IpAddr, SocketAddr},
 	sync::{Arc, Mutex},
 	time::{Duration, Instant},
 };
@@ -79,6 +86,50 @@ pub struct Front {
 	gas_price: Mutex<Option<(U256, Instant)>>,
 	limits: Limits,
 	connections: Arc<Semaphore>,
+	/// Open connections per client address (entries removed at zero).
+	per_client: Arc<Mutex<HashMap<IpAddr, usize>>>,
+	receipts: Arc<RecentReceipts>,
+}
+
+/// Connections one IP address may hold: a quarter of `max_connections`, at least one.
+pub fn per_client_connections(max_connections: usize) -> usize {
+	(max_connections / 4).max(1)
+}
+
+/// One connection counted against its client's share; uncounted when dropped.
+struct ClientConnection {
+	per_client: Arc<Mutex<HashMap<IpAddr, usize>>>,
+	ip: IpAddr,
+}
+
+impl ClientConnection {
+	/// Counts a connection from `ip`, unless it already holds `share`.
+	fn open(
+		per_client: &Arc<Mutex<HashMap<IpAddr, usize>>>,
+		ip: IpAddr,
+		share: usize,
+	) -> Option<Self> {
+		let mut counts = per_client.lock().ok()?;
+		let count = counts.entry(ip).or_default();
+		if *count >= share {
+			return None;
+		}
+		*count += 1;
+		Some(Self { per_client: per_client.clone(), ip })
+	}
+}
+
+impl Drop for ClientConnection {
+	fn drop(&mut self) {
+		if let Ok(mut counts) = self.per_client.lock() {
+			if let Some(count) = counts.get_mut(&self.ip) {
+				*count = count.saturating_sub(1);
+				if *count == 0 {
+					counts.remove(&self.ip);
+				}
+			}
+		}
+	}
 }
 
 impl Front {
@@ -93,11 +144,17 @@ impl Front {
 			gas_price: Mutex::new(None),
 			connections: Arc::new(Semaphore::new(limits.max_connections)),
 			limits,
+			per_client: Arc::default(),
+			receipts: Arc::default(),
 		})
 	}
 
-	/// Accepts connections on `listener` until the process ends.
+	/// Accepts connections on `listener` until the process ends, following the backend's
+	/// newest receipts meanwhile.
 	pub async fn serve(self: Arc<Self>, listener: TcpListener) {
+		let receipts = self.receipts.clone();
+		let (client, url) = (self.client.clone(), format!("http://{}/", self.backend));
+		tokio::spawn(async move { receipts.follow(client, url).await });
 		loop {
 			let (stream, peer) = match listener.accept().await {
 				Ok(accepted) => accepted,
@@ -106,14 +163,23 @@ impl Front {
 					continue;
 				}
 			};
+			let share = per_client_connections(self.limits.max_connections);
+			let Some(client) = ClientConnection::open(&self.per_client, peer.ip(), share) else {
+				log::debug!(target: LOG_TARGET, "refused {peer}: its address holds {share} connections");
+				tokio::spawn(refuse_connection(
+					stream,
+					"too many connections from your address: retry shortly",
+				));
+				continue;
+			};
 			let Ok(permit) = self.connections.clone().try_acquire_owned() else {
 				log::debug!(target: LOG_TARGET, "refused {peer}: {} connections open", self.limits.max_connections);
-				tokio::spawn(refuse_connection(stream));
+				tokio::spawn(refuse_connection(stream, "too many connections: retry shortly"));
 				continue;
 			};
 			let front = self.clone();
 			tokio::spawn(async move {
-				let _permit = permit;
+				let _held = (permit, client);
 				let service = hyper::service::service_fn(move |request| {
 					let front = front.clone();
 					async move { Ok::<_, std::convert::Infallible>(front.handle(request).await) }
@@ -151,8 +217,9 @@ impl Front {
 			Ok(collected) => collected.to_bytes(),
 			Err(err) => return plain(StatusCode::PAYLOAD_TOO_LARGE, &err.to_string()),
 		};
-		// Only a body naming the method is parsed: every other call passes through untouched.
-		if parts.method == hyper::Method::POST && mentions_send_raw_transaction(&body) {
+		// Only a body naming a method the front answers is parsed: every other call passes
+		// through untouched.
+		if parts.method == hyper::Method::POST && mentions_answered_method(&body) {
 			if let Ok(payload) = serde_json::from_slice::<Value>(&body) {
 				if let Some(answer) = self.answer_payload(&payload).await {
 					let mut response = if answer.is_null() {
@@ -161,7 +228,7 @@ impl Front {
 						json_response(&answer)
 					};
 					// A browser sent this only if the backend's answer to its preflight allowed
-					// the origin; the answer holds only hashes and refusals.
+					// the origin; the answer holds only what the backend would also answer.
 					if let Some(origin) = origin {
 						response
 							.headers_mut()
@@ -174,13 +241,16 @@ impl Front {
 		self.forward(parts, body).await
 	}
 
-	/// Answers the payload's `eth_sendRawTransaction` calls itself and forwards the other
-	/// calls of a batch to the backend as one batch; `None` when the payload has no raw
-	/// transaction (it is then forwarded whole). `Value::Null` means "no answer" (only
-	/// notifications).
+	/// Answers the payload's `eth_sendRawTransaction` calls and the receipts it holds itself,
+	/// and forwards the other calls of a batch to the backend as one batch; `None` when the
+	/// front answers no call of the payload (it is then forwarded whole). `Value::Null` means
+	/// "no answer" (only notifications).
 	async fn answer_payload(&self, payload: &Value) -> Option<Value> {
 		match payload {
 			Value::Object(_) => {
+				if let Some(answer) = self.held_answer(payload) {
+					return Some(answer);
+				}
 				if !is_send_raw_transaction(payload) {
 					return None;
 				}
@@ -193,9 +263,15 @@ impl Front {
 						Error::BatchTooLarge { len: calls.len(), max: self.limits.max_batch_len };
 					return Some(error_object(None, &error));
 				}
-				let (raw, others): (Vec<&Value>, Vec<&Value>) =
-					calls.iter().partition(|call| is_send_raw_transaction(call));
-				if raw.is_empty() {
+				let held: Vec<Option<Value>> =
+					calls.iter().map(|call| self.held_answer(call)).collect();
+				let (raw, others): (Vec<&Value>, Vec<&Value>) = calls
+					.iter()
+					.zip(&held)
+					.filter(|(_, held)| held.is_none())
+					.map(|(call, _)| call)
+					.partition(|call| is_send_raw_transaction(call));
+				if others.len() == calls.len() {
 					return None;
 				}
 				let (outcomes, mut forwarded) =
@@ -203,8 +279,10 @@ impl Front {
 				// Answers in the batch's order; notifications (no id) get none.
 				let mut outcomes = outcomes.into_iter();
 				let mut answers = Vec::with_capacity(calls.len());
-				for call in calls {
-					if is_send_raw_transaction(call) {
+				for (call, held) in calls.iter().zip(held) {
+					if let Some(answer) = held {
+						answers.push(answer);
+					} else if is_send_raw_transaction(call) {
 						let outcome = outcomes.next();
 						if let (Some(id), Some(outcome)) = (call.get("id"), outcome) {
 							answers.push(answer_object(id, outcome));
@@ -220,6 +298,18 @@ impl Front {
 			}
 			_ => None,
 		}
+	}
+
+	/// The answer to a receipt call (with an id) from the receipts held, if they hold it.
+	fn held_answer(&self, call: &Value) -> Option<Value> {
+		let id = call.get("id")?;
+		let params = call.get("params")?.as_array().filter(|params| params.len() == 1)?;
+		let result = match call.get("method")?.as_str()? {
+			"eth_getTransactionReceipt" => self.receipts.receipt(params[0].as_str()?)?,
+			"eth_getBlockReceipts" => self.receipts.block_receipts(&params[0])?,
+			_ => return None,
+		};
+		Some(json!({"jsonrpc": "2.0", "id": id, "result": result}))
 	}
 
 	/// The backend's answers to `calls`, sent as one batch.
@@ -509,10 +599,9 @@ fn set_backend_host(headers: &mut hyper::HeaderMap, backend: SocketAddr) {
 	}
 }
 
-/// Answers a connection beyond the limit with 503 and closes it.
-async fn refuse_connection(mut stream: tokio::net::TcpStream) {
+/// Answers a connection beyond a limit with 503 and `body`, and closes it.
+async fn refuse_connection(mut stream: tokio::net::TcpStream, body: &str) {
 	use tokio::io::AsyncWriteExt;
-	let body = "too many connections: retry shortly";
 	let answer = format!(
 		"HTTP/1.1 503 Service Unavailable\r\ncontent-length: {}\r\nconnection: close\r\nretry-after: 1\r\n\r\n{body}",
 		body.len()
@@ -521,10 +610,11 @@ async fn refuse_connection(mut stream: tokio::net::TcpStream) {
 	let _ = stream.shutdown().await;
 }
 
-/// Whether `body` contains the method name at all; a cheap filter before JSON parsing.
-fn mentions_send_raw_transaction(body: &[u8]) -> bool {
-	const METHOD: &[u8] = b"eth_sendRawTransaction";
-	body.windows(METHOD.len()).any(|window| window == METHOD)
+/// Whether `body` names a method the front may answer; a cheap filter before JSON parsing.
+fn mentions_answered_method(body: &[u8]) -> bool {
+	const METHODS: [&[u8]; 3] =
+		[b"eth_sendRawTransaction", b"eth_getTransactionReceipt", b"eth_getBlockReceipts"];
+	METHODS.iter().any(|method| body.windows(method.len()).any(|window| window == *method))
 }
 
 fn is_send_raw_transaction(call: &Value) -> bool {
@@ -731,7 +821,9 @@ mod tests {
 	fn limits() -> Limits {
 		Limits {
 			max_request_bytes: 1 << 20,
-			max_connections: 4,
+			// A quarter per address: 4 for a test's sequential requests from 127.0.0.1, whose
+			// closed connections may still count for a moment.
+			max_connections: 16,
 			max_batch_len: 100,
 			allowed_hosts: Some(vec!["localhost:8545".into(), "127.0.0.1:8545".into()]),
 			allow_unprotected: false,
@@ -906,22 +998,153 @@ mod tests {
 		);
 	}
 
+	/// An idle connection to `front` from loopback address `from` (127.0.0.0/8).
+	async fn connect_from(front: SocketAddr, from: [u8; 4]) -> tokio::net::TcpStream {
+		let socket = tokio::net::TcpSocket::new_v4().unwrap();
+		socket.bind(SocketAddr::from((from, 0))).unwrap();
+		socket.connect(front).await.unwrap()
+	}
+
+	/// POSTs `body` from loopback address `from`; returns the whole answer.
+	async fn post_from(front: SocketAddr, from: [u8; 4], body: &Value) -> String {
+		let mut stream = connect_from(front, from).await;
+		let body = body.to_string();
+		let request = format!(
+			"POST / HTTP/1.1\r\nhost: localhost:8545\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+			body.len()
+		);
+		stream.write_all(request.as_bytes()).await.unwrap();
+		let mut answer = String::new();
+		stream.read_to_string(&mut answer).await.unwrap();
+		answer
+	}
+
 	#[tokio::test]
-	async fn connections_beyond_the_limit_are_answered_503() {
+	async fn one_address_holds_at_most_its_share_of_connections_and_all_at_most_the_limit() {
 		let (backend, _) = fake_backend().await;
-		let front = front(backend, limits()).await;
-		// Four idle connections hold every permit.
-		let mut held = Vec::new();
-		for _ in 0..4 {
-			held.push(tokio::net::TcpStream::connect(front).await.unwrap());
+		// At most 4 connections, 1 per address.
+		let front = front(backend, Limits { max_connections: 4, ..limits() }).await;
+		assert_eq!(per_client_connections(4), 1);
+		let call = json!({"jsonrpc": "2.0", "id": 1, "method": "eth_blockNumber", "params": []});
+		let mut held = vec![connect_from(front, [127, 0, 0, 1]).await];
+		tokio::time::sleep(Duration::from_millis(100)).await;
+		let answer = post_from(front, [127, 0, 0, 1], &call).await;
+		assert!(answer.starts_with("HTTP/1.1 503"), "{answer}");
+		assert!(answer.contains("too many connections from your address"), "{answer}");
+		// Another client is served meanwhile.
+		assert!(post_from(front, [127, 0, 0, 2], &call).await.contains("\"ok\""));
+		// Four clients hold every connection: a fifth is refused.
+		for from in [[127, 0, 0, 2], [127, 0, 0, 3], [127, 0, 0, 4]] {
+			held.push(connect_from(front, from).await);
 		}
 		tokio::time::sleep(Duration::from_millis(100)).await;
-		let call = json!({"jsonrpc": "2.0", "id": 1, "method": "eth_blockNumber", "params": []});
-		let (status, body) = post(front, "localhost:8545", &call).await;
-		assert!(status.contains("503"), "{status} {body}");
+		let answer = post_from(front, [127, 0, 0, 5], &call).await;
+		assert!(answer.starts_with("HTTP/1.1 503"), "{answer}");
+		assert!(answer.contains("too many connections: retry"), "{answer}");
 		// Once they close, requests are served again.
 		drop(held);
 		tokio::time::sleep(Duration::from_millis(200)).await;
+		assert!(post_from(front, [127, 0, 0, 1], &call).await.contains("\"ok\""));
 		assert!(post(front, "localhost:8545", &call).await.0.contains("200"));
+	}
+
+	/// A backend whose chain is `chain` (block hashes from 0 up; a hash's letters name its
+	/// fork), each block holding two transactions named after it; it counts the receipt calls
+	/// it answers.
+	async fn fake_chain(chain: Arc<Mutex<Vec<String>>>) -> (SocketAddr, Arc<AtomicUsize>) {
+		let receipt_calls = Arc::new(AtomicUsize::new(0));
+		let counted = receipt_calls.clone();
+		let hash = |name: &str| format!("0x{:0>64}", name);
+		let address = fake_server(move |call| {
+			let (chain, counted) = (chain.clone(), counted.clone());
+			async move {
+				let chain = chain.lock().unwrap().clone();
+				let number = |value: &Value| {
+					u64::from_str_radix(value.as_str().unwrap().trim_start_matches("0x"), 16)
+						.unwrap() as usize
+				};
+				let answer = |call: &Value| {
+					let result = match call["method"].as_str().unwrap() {
+						"eth_blockNumber" => json!(format!("0x{:x}", chain.len() - 1)),
+						"eth_getBlockByNumber" => {
+							let n = number(&call["params"][0]);
+							json!({"hash": hash(&chain[n]),
+								"parentHash": hash(if n == 0 { "0" } else { &chain[n - 1] })})
+						}
+						"eth_getBlockReceipts" => {
+							counted.fetch_add(1, Ordering::SeqCst);
+							let wanted = call["params"][0].as_str().unwrap().to_string();
+							let name = chain.iter().find(|name| hash(name) == wanted).unwrap();
+							json!((0..2)
+								.map(|i| json!({"blockHash": hash(name),
+									"transactionHash": hash(&format!("{name}{i}"))}))
+								.collect::<Vec<_>>())
+						}
+						"eth_getTransactionReceipt" => {
+							counted.fetch_add(1, Ordering::SeqCst);
+							Value::Null
+						}
+						other => panic!("unexpected {other}"),
+					};
+					json!({"jsonrpc": "2.0", "id": call["id"], "result": result})
+				};
+				match &call {
+					Value::Array(calls) => Value::Array(calls.iter().map(answer).collect()),
+					single => answer(single),
+				}
+			}
+		})
+		.await;
+		(address, receipt_calls)
+	}
+
+	fn receipt_call(id: u64, tx: &str) -> Value {
+		json!({"jsonrpc": "2.0", "id": id, "method": "eth_getTransactionReceipt",
+			"params": [format!("0x{:0>64}", tx)]})
+	}
+
+	#[tokio::test]
+	async fn receipts_of_the_newest_blocks_are_answered_from_memory_beside_forwarded_calls() {
+		let chain = Arc::new(Mutex::new(vec!["a0".into(), "a1".into(), "a2".into()]));
+		let (backend, receipt_calls) = fake_chain(chain).await;
+		let front = Front::new(backend, Node::new("ws://127.0.0.1:1").unwrap(), limits());
+		let url = format!("http://{backend}/");
+		front.receipts.catch_up(&front.client, &url).await.unwrap();
+		assert_eq!(receipt_calls.swap(0, Ordering::SeqCst), 3, "each block's receipts read once");
+
+		// Held receipts come from memory, in the batch's order; a transaction not in a held
+		// block goes to the backend.
+		let batch = json!([receipt_call(1, "a21"), receipt_call(2, "unknown"),
+			receipt_call(3, "a00"),
+			{"jsonrpc": "2.0", "id": 4, "method": "eth_getBlockReceipts", "params": ["0x1"]}]);
+		let answers = front.answer_payload(&batch).await.unwrap();
+		let ids: Vec<&Value> = answers.as_array().unwrap().iter().map(|a| &a["id"]).collect();
+		assert_eq!(ids, [1, 2, 3, 4]);
+		assert_eq!(answers[0]["result"]["transactionHash"], format!("0x{:0>64}", "a21"));
+		assert!(answers[1]["result"].is_null(), "{answers}");
+		assert_eq!(answers[3]["result"].as_array().unwrap().len(), 2);
+		assert_eq!(receipt_calls.load(Ordering::SeqCst), 1, "only the unknown one forwarded");
+		// A payload the front answers no part of passes through whole.
+		assert!(front.answer_payload(&receipt_call(5, "unknown")).await.is_none());
+	}
+
+	#[tokio::test]
+	async fn a_reorganisation_is_followed_and_the_replaced_blocks_receipts_are_dropped() {
+		let chain = Arc::new(Mutex::new(vec!["a0".into(), "a1".into(), "a2".into()]));
+		let (backend, _) = fake_chain(chain.clone()).await;
+		let front = Front::new(backend, Node::new("ws://127.0.0.1:1").unwrap(), limits());
+		let url = format!("http://{backend}/");
+		front.receipts.catch_up(&front.client, &url).await.unwrap();
+		let held = |tx: &str| front.receipts.receipt(&format!("0x{:0>64}", tx)).is_some();
+		assert!(held("a20"));
+		// Block 2 is replaced by b2, and b3 is built on it.
+		*chain.lock().unwrap() = vec!["a0".into(), "a1".into(), "b2".into(), "b3".into()];
+		front.receipts.catch_up(&front.client, &url).await.unwrap();
+		assert!(!held("a20"), "the replaced block's receipts are gone");
+		assert!(held("b20") && held("b31") && held("a11"));
+		// A shorter chain drops the blocks above its best.
+		*chain.lock().unwrap() = vec!["a0".into(), "a1".into(), "c2".into()];
+		front.receipts.catch_up(&front.client, &url).await.unwrap();
+		assert!(!held("b31") && !held("b20") && held("c20"));
 	}
 }

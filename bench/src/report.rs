@@ -53,7 +53,9 @@ pub struct LoadRun {
 	/// Share of the normal class's budgets the fullest block used (BTTC).
 	pub fullest_block: Option<serde_json::Value>,
 	/// Seconds the submitters waited because `in_flight` transactions were submitted and not
-	/// yet counted in a block: when this is much of the window, the client bound the load.
+	/// yet counted in a block. Expected when the chain takes less than is offered (blocks end
+	/// `HitBlockWeightLimit`); with blocks ending `NoMoreTransactions`, the client bound the
+	/// load.
 	pub held_back_seconds: f64,
 	/// CPU and memory of the processes serving the load.
 	pub usage: BTreeMap<String, ProcessUsage>,

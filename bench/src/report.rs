@@ -87,6 +87,53 @@ impl LoadRun {
 	}
 }
 
+impl LoadRun {
+	/// What bound the load, in words, from how the proposer ended its blocks (BTTC), how long
+	/// submission was held back, and the processes' CPU.
+	pub fn what_bound(&self) -> String {
+		let blocks: u64 = self.block_ends.values().sum();
+		let ended = |reason: &str| self.block_ends.get(reason).copied().unwrap_or(0);
+		let held_back = self.held_back_seconds >= 0.1 * self.seconds.max(1.0);
+		let mut verdict = if blocks == 0 {
+			if held_back {
+				format!(
+					"the chain: it took less than was offered (submission held back {:.0} s)",
+					self.held_back_seconds
+				)
+			} else {
+				"the offered rate".to_string()
+			}
+		} else if 2 * ended("HitBlockWeightLimit") > blocks {
+			format!(
+				"weight: {} of {blocks} blocks ended `HitBlockWeightLimit`",
+				ended("HitBlockWeightLimit")
+			)
+		} else if 2 * ended("HitDeadline") > blocks {
+			format!(
+				"the proposer's deadline: {} of {blocks} blocks ended `HitDeadline`",
+				ended("HitDeadline")
+			)
+		} else if held_back {
+			format!(
+				"the client: blocks ran out of transactions while submission was held back {:.0} s",
+				self.held_back_seconds
+			)
+		} else {
+			"the offered rate: blocks ran out of transactions".to_string()
+		};
+		for (name, usage) in &self.usage {
+			if usage.cpu_cores_mean >= 1.8 {
+				let _ = write!(
+					verdict,
+					"; CPU: {name} used {:.2} cores on average",
+					usage.cpu_cores_mean
+				);
+			}
+		}
+		verdict
+	}
+}
+
 /// Finality lag of one node: import to finality, seconds.
 #[derive(Clone, Debug, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -193,7 +240,7 @@ impl Report {
 		);
 		let _ = writeln!(md, "### What bound each load\n");
 		for l in &self.loads {
-			let mut line = format!("- **{}, {}**:", l.load, l.chain);
+			let mut line = format!("- **{}, {}**: bound by {};", l.load, l.chain, l.what_bound());
 			if let Some(fullest) = &l.fullest_block {
 				let _ = write!(line, " fullest block {fullest};");
 			}
@@ -269,6 +316,28 @@ mod tests {
 		// The first block is the ramp-up; the slowest after it is 500 in 3 s.
 		assert!((run.min_block_per_second - 500.0 / 3.0).abs() < 1e-9);
 		assert_eq!(run.block_time_max, 3.0);
+	}
+
+	#[test]
+	fn what_bound_a_load_is_read_from_block_ends_and_held_back_time() {
+		let mut run = LoadRun { seconds: 60.0, ..Default::default() };
+		assert_eq!(run.what_bound(), "the offered rate");
+		run.held_back_seconds = 40.0;
+		assert!(run.what_bound().starts_with("the chain"), "{}", run.what_bound());
+		run.block_ends =
+			[("HitBlockWeightLimit".to_string(), 29), ("NoMoreTransactions".into(), 1)]
+				.into_iter()
+				.collect();
+		assert!(run.what_bound().starts_with("weight: 29 of 30"), "{}", run.what_bound());
+		run.block_ends = [("NoMoreTransactions".to_string(), 30)].into_iter().collect();
+		assert!(run.what_bound().starts_with("the client"), "{}", run.what_bound());
+		run.held_back_seconds = 0.0;
+		assert!(run.what_bound().starts_with("the offered rate"), "{}", run.what_bound());
+		run.usage.insert(
+			"bttc-node".into(),
+			ProcessUsage { cpu_cores_mean: 1.9, cpu_cores_max: 2.0, rss_mib_max: 1.0 },
+		);
+		assert!(run.what_bound().ends_with("CPU: bttc-node used 1.90 cores on average"));
 	}
 
 	#[test]

@@ -248,3 +248,39 @@ test('WebSocket: newHeads and a Transfer log arrive by eth_subscribe', async () 
     await ws.destroy();
   }
 });
+
+test('HTTP polling filters: contract.on hears a Transfer; a block filter reports new blocks once', async () => {
+  // Without `polling`, ethers watches contract events over HTTP with eth_newFilter and
+  // eth_getFilterChanges, as most libraries do.
+  const http = new ethers.JsonRpcProvider(URL, undefined, { staticNetwork: true });
+  http.pollingInterval = 250;
+  try {
+    const watched = new ethers.Contract(await token.getAddress(), artifact.abi, http);
+    const amount = 5432n;
+    const heard = new Promise((resolve) => {
+      watched.on('Transfer', (from, to, value) => {
+        if (value === amount) resolve([from, to, value]);
+      });
+    });
+    const blocks = (await rawRpc(URL, 'eth_newBlockFilter', [])).result;
+    assert.match(blocks, /^0x[0-9a-f]+$/, 'a filter id');
+    // Let ethers install its log filter before the transfer's block.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    await (await token.transfer(bob.address, amount)).wait();
+    let timer;
+    const timeout = new Promise((_, reject) => {
+      timer = setTimeout(() => reject(new Error('no Transfer event within 30 s')), 30_000);
+    });
+    const event = await Promise.race([heard, timeout]).finally(() => clearTimeout(timer));
+    assert.deepEqual(event, [deployer.address, bob.address, amount]);
+
+    const changes = (await rawRpc(URL, 'eth_getFilterChanges', [blocks])).result;
+    assert.ok(changes.length >= 1 && changes.every((hash) => /^0x[0-9a-f]{64}$/.test(hash)), JSON.stringify(changes));
+    const again = (await rawRpc(URL, 'eth_getFilterChanges', [blocks])).result;
+    assert.ok(again.every((hash) => !changes.includes(hash)), 'each block reported once');
+    assert.equal((await rawRpc(URL, 'eth_uninstallFilter', [blocks])).result, true);
+    assert.match((await rawRpc(URL, 'eth_getFilterChanges', [blocks])).error.message, /filter not found/);
+  } finally {
+    http.destroy();
+  }
+});

@@ -15,6 +15,7 @@
 //! shapes). Built here, not installed, so it always matches the workspace's polkadot-sdk line.
 
 mod error;
+mod filters;
 mod http;
 mod node;
 mod precheck;

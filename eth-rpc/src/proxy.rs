@@ -20,6 +20,7 @@
 
 use crate::{
 	error::Error,
+	filters::{self, FilterError, Filters, Kind},
 	http::{self, HttpClient},
 	node::{Node, Refusal},
 	precheck::{self, ChainRules, DecodedTransaction, SenderState},
@@ -89,6 +90,7 @@ pub struct Front {
 	/// Open connections per client address (entries removed at zero).
 	per_client: Arc<Mutex<HashMap<IpAddr, usize>>>,
 	receipts: Arc<RecentReceipts>,
+	filters: Filters,
 }
 
 /// Connections one IP address may hold: a quarter of `max_connections`, at least one.
@@ -146,6 +148,7 @@ impl Front {
 			limits,
 			per_client: Arc::default(),
 			receipts: Arc::default(),
+			filters: Filters::default(),
 		})
 	}
 
@@ -182,7 +185,9 @@ impl Front {
 				let _held = (permit, client);
 				let service = hyper::service::service_fn(move |request| {
 					let front = front.clone();
-					async move { Ok::<_, std::convert::Infallible>(front.handle(request).await) }
+					async move {
+						Ok::<_, std::convert::Infallible>(front.handle(request, peer.ip()).await)
+					}
 				});
 				if let Err(err) = hyper::server::conn::http1::Builder::new()
 					.timer(hyper_util::rt::TokioTimer::new())
@@ -204,7 +209,11 @@ impl Front {
 		host.is_some_and(|host| allowed.iter().any(|a| a.eq_ignore_ascii_case(host)))
 	}
 
-	async fn handle(self: Arc<Self>, request: Request<Incoming>) -> Response<ResponseBody> {
+	async fn handle(
+		self: Arc<Self>,
+		request: Request<Incoming>,
+		client: IpAddr,
+	) -> Response<ResponseBody> {
 		if !self.host_allowed(&request) {
 			return plain(StatusCode::FORBIDDEN, "Provided Host header is not whitelisted.\n");
 		}
@@ -221,7 +230,7 @@ impl Front {
 		// through untouched.
 		if parts.method == hyper::Method::POST && mentions_answered_method(&body) {
 			if let Ok(payload) = serde_json::from_slice::<Value>(&body) {
-				if let Some(answer) = self.answer_payload(&payload).await {
+				if let Some(answer) = self.answer_payload(&payload, client).await {
 					let mut response = if answer.is_null() {
 						plain(StatusCode::OK, "")
 					} else {
@@ -245,11 +254,15 @@ impl Front {
 	/// and forwards the other calls of a batch to the backend as one batch; `None` when the
 	/// front answers no call of the payload (it is then forwarded whole). `Value::Null` means
 	/// "no answer" (only notifications).
-	async fn answer_payload(&self, payload: &Value) -> Option<Value> {
+	async fn answer_payload(&self, payload: &Value, client: IpAddr) -> Option<Value> {
 		match payload {
 			Value::Object(_) => {
 				if let Some(answer) = self.held_answer(payload) {
 					return Some(answer);
+				}
+				if is_filter_call(payload) {
+					let answer = self.filter_answer(payload, client).await;
+					return Some(if payload.get("id").is_some() { answer } else { Value::Null });
 				}
 				if !is_send_raw_transaction(payload) {
 					return None;
@@ -263,8 +276,13 @@ impl Front {
 						Error::BatchTooLarge { len: calls.len(), max: self.limits.max_batch_len };
 					return Some(error_object(None, &error));
 				}
-				let held: Vec<Option<Value>> =
+				let mut held: Vec<Option<Value>> =
 					calls.iter().map(|call| self.held_answer(call)).collect();
+				for (call, held) in calls.iter().zip(held.iter_mut()) {
+					if held.is_none() && is_filter_call(call) {
+						*held = Some(self.filter_answer(call, client).await);
+					}
+				}
 				let (raw, others): (Vec<&Value>, Vec<&Value>) = calls
 					.iter()
 					.zip(&held)
@@ -281,7 +299,10 @@ impl Front {
 				let mut answers = Vec::with_capacity(calls.len());
 				for (call, held) in calls.iter().zip(held) {
 					if let Some(answer) = held {
-						answers.push(answer);
+						// Notifications (no id) get no answer.
+						if call.get("id").is_some() {
+							answers.push(answer);
+						}
 					} else if is_send_raw_transaction(call) {
 						let outcome = outcomes.next();
 						if let (Some(id), Some(outcome)) = (call.get("id"), outcome) {
@@ -298,6 +319,109 @@ impl Front {
 			}
 			_ => None,
 		}
+	}
+
+	/// The answer to a polling-filter call (see [`crate::filters`]).
+	async fn filter_answer(&self, call: &Value, client: IpAddr) -> Value {
+		let id = call.get("id").cloned().unwrap_or(Value::Null);
+		let params = call.get("params").and_then(Value::as_array).cloned().unwrap_or_default();
+		let method = call.get("method").and_then(Value::as_str).unwrap_or_default();
+		let outcome = match method {
+			"eth_newBlockFilter" => self.install_filter(client, Kind::Blocks).await,
+			"eth_newFilter" => match params.as_slice() {
+				[filter] => self.install_filter(client, Kind::Logs(filter.clone())).await,
+				_ => {
+					Err(FilterError::InvalidParams("eth_newFilter takes one filter object".into()))
+				}
+			},
+			"eth_uninstallFilter" => match params.as_slice() {
+				[Value::String(filter)] => Ok(json!(self.filters.uninstall(client, filter))),
+				_ => {
+					Err(FilterError::InvalidParams("eth_uninstallFilter takes a filter id".into()))
+				}
+			},
+			"eth_getFilterChanges" => match params.as_slice() {
+				[Value::String(filter)] => self.filter_changes(client, filter).await,
+				_ => {
+					Err(FilterError::InvalidParams("eth_getFilterChanges takes a filter id".into()))
+				}
+			},
+			"eth_getFilterLogs" => match params.as_slice() {
+				[Value::String(filter)] => match self.filters.kind(client, filter) {
+					Ok(Kind::Logs(object)) => {
+						self.backend_result("eth_getLogs", json!([object])).await
+					}
+					Ok(Kind::Blocks) | Err(_) => Err(FilterError::NotFound),
+				},
+				_ => Err(FilterError::InvalidParams("eth_getFilterLogs takes a filter id".into())),
+			},
+			_ => Err(FilterError::InvalidParams(format!("{method} is not a filter method"))),
+		};
+		match outcome {
+			Ok(result) => json!({"jsonrpc": "2.0", "id": id, "result": result}),
+			Err(error) => json!({"jsonrpc": "2.0", "id": id,
+				"error": {"code": error.code(), "message": error.to_string()}}),
+		}
+	}
+
+	async fn install_filter(&self, client: IpAddr, kind: Kind) -> Result<Value, FilterError> {
+		let best = self.best_block().await?;
+		self.filters.install(client, kind, best).map(Value::String)
+	}
+
+	/// What a filter reports since its last poll: block hashes, or logs.
+	async fn filter_changes(&self, client: IpAddr, filter: &str) -> Result<Value, FilterError> {
+		let best = self.best_block().await?;
+		let (kind, range) = self.filters.poll(client, filter, best)?;
+		let Some(range) = range else { return Ok(json!([])) };
+		match kind {
+			Kind::Logs(object) => {
+				self.backend_result("eth_getLogs", json!([filters::logs_query(&object, &range)]))
+					.await
+			}
+			Kind::Blocks => {
+				let calls: Vec<Value> = (range.from..=range.to)
+					.map(|number| {
+						json!({"jsonrpc": "2.0", "id": number,
+						"method": "eth_getBlockByNumber", "params": [format!("0x{number:x}"), false]})
+					})
+					.collect();
+				let answers = self
+					.call_backend_raw(&Value::Array(calls))
+					.await
+					.map_err(|err| FilterError::Backend(err.to_string()))?;
+				let mut answers = answers.as_array().cloned().unwrap_or_default();
+				answers.sort_by_key(|answer| answer["id"].as_u64());
+				Ok(answers
+					.iter()
+					.filter_map(|answer| answer["result"].get("hash").cloned())
+					.collect())
+			}
+		}
+	}
+
+	async fn best_block(&self) -> Result<u64, FilterError> {
+		let best = self
+			.call_u256("eth_blockNumber", json!([]))
+			.await
+			.map_err(|err| FilterError::Backend(err.to_string()))?;
+		u64::try_from(best).map_err(|_| FilterError::Backend(format!("best block {best}")))
+	}
+
+	/// The backend's result for one call; its error passed on.
+	async fn backend_result(&self, method: &str, params: Value) -> Result<Value, FilterError> {
+		let answer = self
+			.call_backend_raw(
+				&json!({"jsonrpc": "2.0", "id": 1, "method": method, "params": params}),
+			)
+			.await
+			.map_err(|err| FilterError::Backend(err.to_string()))?;
+		if let Some(error) = answer.get("error") {
+			return Err(FilterError::Backend(
+				error.get("message").and_then(Value::as_str).unwrap_or("error").to_string(),
+			));
+		}
+		Ok(answer.get("result").cloned().unwrap_or(Value::Null))
 	}
 
 	/// The answer to a receipt call (with an id) from the receipts held, if they hold it.
@@ -610,11 +734,27 @@ async fn refuse_connection(mut stream: tokio::net::TcpStream, body: &str) {
 	let _ = stream.shutdown().await;
 }
 
+/// The polling-filter methods the front serves.
+const FILTER_METHODS: [&str; 5] = [
+	"eth_newFilter",
+	"eth_newBlockFilter",
+	"eth_getFilterChanges",
+	"eth_getFilterLogs",
+	"eth_uninstallFilter",
+];
+
 /// Whether `body` names a method the front may answer; a cheap filter before JSON parsing.
 fn mentions_answered_method(body: &[u8]) -> bool {
-	const METHODS: [&[u8]; 3] =
-		[b"eth_sendRawTransaction", b"eth_getTransactionReceipt", b"eth_getBlockReceipts"];
-	METHODS.iter().any(|method| body.windows(method.len()).any(|window| window == *method))
+	["eth_sendRawTransaction", "eth_getTransactionReceipt", "eth_getBlockReceipts"]
+		.iter()
+		.chain(FILTER_METHODS.iter())
+		.any(|method| body.windows(method.len()).any(|window| window == method.as_bytes()))
+}
+
+fn is_filter_call(call: &Value) -> bool {
+	call.get("method")
+		.and_then(Value::as_str)
+		.is_some_and(|method| FILTER_METHODS.contains(&method))
 }
 
 fn is_send_raw_transaction(call: &Value) -> bool {
@@ -1084,6 +1224,19 @@ mod tests {
 							counted.fetch_add(1, Ordering::SeqCst);
 							Value::Null
 						}
+						// One log per block of the range (whole chain without bounds).
+						"eth_getLogs" => {
+							let query = &call["params"][0];
+							let bound = |field: &str, default: usize| {
+								query.get(field).map_or(default, |value| number(value))
+							};
+							let (from, to) =
+								(bound("fromBlock", 0), bound("toBlock", chain.len() - 1));
+							json!((from..=to)
+								.map(|n| json!({"blockNumber": format!("0x{n:x}"),
+									"address": query["address"]}))
+								.collect::<Vec<_>>())
+						}
 						other => panic!("unexpected {other}"),
 					};
 					json!({"jsonrpc": "2.0", "id": call["id"], "result": result})
@@ -1117,7 +1270,7 @@ mod tests {
 		let batch = json!([receipt_call(1, "a21"), receipt_call(2, "unknown"),
 			receipt_call(3, "a00"),
 			{"jsonrpc": "2.0", "id": 4, "method": "eth_getBlockReceipts", "params": ["0x1"]}]);
-		let answers = front.answer_payload(&batch).await.unwrap();
+		let answers = front.answer_payload(&batch, LOCALHOST).await.unwrap();
 		let ids: Vec<&Value> = answers.as_array().unwrap().iter().map(|a| &a["id"]).collect();
 		assert_eq!(ids, [1, 2, 3, 4]);
 		assert_eq!(answers[0]["result"]["transactionHash"], format!("0x{:0>64}", "a21"));
@@ -1125,7 +1278,7 @@ mod tests {
 		assert_eq!(answers[3]["result"].as_array().unwrap().len(), 2);
 		assert_eq!(receipt_calls.load(Ordering::SeqCst), 1, "only the unknown one forwarded");
 		// A payload the front answers no part of passes through whole.
-		assert!(front.answer_payload(&receipt_call(5, "unknown")).await.is_none());
+		assert!(front.answer_payload(&receipt_call(5, "unknown"), LOCALHOST).await.is_none());
 	}
 
 	#[tokio::test]
@@ -1146,5 +1299,58 @@ mod tests {
 		*chain.lock().unwrap() = vec!["a0".into(), "a1".into(), "c2".into()];
 		front.receipts.catch_up(&front.client, &url).await.unwrap();
 		assert!(!held("b31") && !held("b20") && held("c20"));
+	}
+
+	const LOCALHOST: IpAddr = IpAddr::V4(std::net::Ipv4Addr::LOCALHOST);
+
+	fn filter_call(method: &str, params: Value) -> Value {
+		json!({"jsonrpc": "2.0", "id": 7, "method": method, "params": params})
+	}
+
+	#[tokio::test]
+	async fn polling_filters_report_new_blocks_and_logs_once_to_their_own_client() {
+		let chain = Arc::new(Mutex::new(vec!["a0".into(), "a1".into(), "a2".into()]));
+		let (backend, _) = fake_chain(chain.clone()).await;
+		let front = Front::new(backend, Node::new("ws://127.0.0.1:1").unwrap(), limits());
+		let ask = |method: &'static str, params: Value| {
+			let front = front.clone();
+			async move { front.answer_payload(&filter_call(method, params), LOCALHOST).await.unwrap() }
+		};
+		let blocks = ask("eth_newBlockFilter", json!([])).await["result"].clone();
+		let logs = ask("eth_newFilter", json!([{"address": "0xab", "topics": [null]}])).await
+			["result"]
+			.clone();
+		assert_eq!(ask("eth_getFilterChanges", json!([blocks])).await["result"], json!([]));
+		chain.lock().unwrap().extend(["a3".to_string(), "a4".to_string()]);
+		let changes = ask("eth_getFilterChanges", json!([blocks])).await;
+		assert_eq!(
+			changes["result"],
+			json!([format!("0x{:0>64}", "a3"), format!("0x{:0>64}", "a4")]),
+			"{changes}"
+		);
+		assert_eq!(ask("eth_getFilterChanges", json!([blocks])).await["result"], json!([]));
+		// The log filter reports the logs of blocks 3 and 4 (made after it), with its address.
+		let changes = ask("eth_getFilterChanges", json!([logs])).await["result"].clone();
+		let numbers: Vec<&Value> =
+			changes.as_array().unwrap().iter().map(|l| &l["blockNumber"]).collect();
+		assert_eq!(numbers, ["0x3", "0x4"]);
+		assert_eq!(changes[0]["address"], "0xab");
+		// eth_getFilterLogs: every log the filter matches, from genesis.
+		let all = ask("eth_getFilterLogs", json!([logs])).await["result"].clone();
+		assert_eq!(all.as_array().unwrap().len(), 5);
+		// Another address cannot see or remove them.
+		let theirs = front
+			.answer_payload(
+				&filter_call("eth_getFilterChanges", json!([blocks])),
+				"127.0.0.2".parse().unwrap(),
+			)
+			.await
+			.unwrap();
+		assert_eq!(theirs["error"]["message"], "filter not found", "{theirs}");
+		assert_eq!(ask("eth_uninstallFilter", json!([blocks])).await["result"], true);
+		let gone = ask("eth_getFilterChanges", json!([blocks])).await;
+		assert_eq!(gone["error"]["code"], -32000, "{gone}");
+		let bad = ask("eth_newFilter", json!([])).await;
+		assert_eq!(bad["error"]["code"], -32602, "{bad}");
 	}
 }

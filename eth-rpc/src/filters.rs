@@ -155,7 +155,8 @@ impl Filters {
 	}
 
 	/// The blocks a poll of `client`'s filter `id` reports when the best block is `best`, and
-	/// the filter's kind; the filter then continues after them. `None` range: nothing new.
+	/// the filter's kind. `None` range: nothing new. The filter moves past them only when
+	/// [`Self::reported`] says they were answered, so a failed backend query loses nothing.
 	pub fn poll(
 		&self,
 		client: IpAddr,
@@ -182,8 +183,15 @@ impl Filters {
 			return Ok((filter.kind.clone(), None));
 		}
 		let to = to.min(from + MAX_BLOCKS_PER_POLL - 1);
-		filter.next_block = to + 1;
 		Ok((filter.kind.clone(), Some(Range { from, to })))
+	}
+
+	/// Records that `client`'s filter `id` reported every block up to `to`.
+	pub fn reported(&self, client: IpAddr, id: &str, to: u64) {
+		let Ok(mut installed) = self.installed.lock() else { return };
+		if let Some(filter) = installed.get_mut(id).filter(|filter| filter.client == client) {
+			filter.next_block = filter.next_block.max(to + 1);
+		}
 	}
 }
 
@@ -208,18 +216,29 @@ mod tests {
 	const ALICE: IpAddr = IpAddr::V4(std::net::Ipv4Addr::new(127, 0, 0, 1));
 	const MALLORY: IpAddr = IpAddr::V4(std::net::Ipv4Addr::new(127, 0, 0, 2));
 
+	/// A poll whose blocks were answered: the filter moves past them.
+	fn answered(filters: &Filters, id: &str, best: u64) -> Option<Range> {
+		let (_, range) = filters.poll(ALICE, id, best).unwrap();
+		if let Some(range) = &range {
+			filters.reported(ALICE, id, range.to);
+		}
+		range
+	}
+
 	#[test]
 	fn a_block_filter_reports_each_block_once_in_bounded_steps() {
 		let filters = Filters::default();
 		let id = filters.install(ALICE, Kind::Blocks, 10).unwrap();
-		assert_eq!(filters.poll(ALICE, &id, 10).unwrap().1, None, "nothing new yet");
+		assert_eq!(answered(&filters, &id, 10), None, "nothing new yet");
+		// A poll whose backend query failed is reported again.
 		assert_eq!(filters.poll(ALICE, &id, 12).unwrap().1, Some(Range { from: 11, to: 12 }));
-		assert_eq!(filters.poll(ALICE, &id, 12).unwrap().1, None);
+		assert_eq!(answered(&filters, &id, 12), Some(Range { from: 11, to: 12 }));
+		assert_eq!(answered(&filters, &id, 12), None);
 		// A filter polled rarely catches up over several polls.
 		let far = 12 + MAX_BLOCKS_PER_POLL + 5;
-		let step = filters.poll(ALICE, &id, far).unwrap().1.unwrap();
+		let step = answered(&filters, &id, far).unwrap();
 		assert_eq!(step, Range { from: 13, to: 12 + MAX_BLOCKS_PER_POLL });
-		assert_eq!(filters.poll(ALICE, &id, far).unwrap().1.unwrap().to, far);
+		assert_eq!(answered(&filters, &id, far).unwrap().to, far);
 	}
 
 	#[test]
@@ -227,13 +246,12 @@ mod tests {
 		let filters = Filters::default();
 		let object = json!({"fromBlock": "0x14", "toBlock": "0x16", "address": "0xab"});
 		let id = filters.install(ALICE, Kind::Logs(object.clone()), 10).unwrap();
-		assert_eq!(filters.poll(ALICE, &id, 15).unwrap().1, None, "before its fromBlock");
-		let (_, range) = filters.poll(ALICE, &id, 30).unwrap();
-		let range = range.unwrap();
+		assert_eq!(answered(&filters, &id, 15), None, "before its fromBlock");
+		let range = answered(&filters, &id, 30).unwrap();
 		assert_eq!(range, Range { from: 20, to: 22 });
 		let query = logs_query(&object, &range);
 		assert_eq!(query, json!({"fromBlock": "0x14", "toBlock": "0x16", "address": "0xab"}));
-		assert_eq!(filters.poll(ALICE, &id, 40).unwrap().1, None, "past its toBlock");
+		assert_eq!(answered(&filters, &id, 40), None, "past its toBlock");
 		assert!(matches!(
 			filters.install(ALICE, Kind::Logs(json!({"blockHash": "0x01"})), 1),
 			Err(FilterError::InvalidParams(_))

@@ -30,3 +30,23 @@ pub async fn post_json(client: &HttpClient, url: &str, body: &Value) -> Result<V
 	serde_json::from_slice(&body)
 		.map_err(|err| format!("HTTP {status}: {err}: {}", String::from_utf8_lossy(&body)))
 }
+
+/// Calls `method(params)` at the JSON-RPC server at `url`: its result, or what failed (the
+/// connection, or the server's error message).
+pub async fn call(
+	client: &HttpClient,
+	url: &str,
+	method: &str,
+	params: Value,
+) -> Result<Value, String> {
+	let request =
+		serde_json::json!({"jsonrpc": "2.0", "id": 1, "method": method, "params": params});
+	let answer = post_json(client, url, &request).await?;
+	if let Some(error) = answer.get("error") {
+		return Err(format!(
+			"{method}: {}",
+			error.get("message").and_then(Value::as_str).unwrap_or("error")
+		));
+	}
+	answer.get("result").cloned().ok_or_else(|| format!("{method}: no result in {answer}"))
+}

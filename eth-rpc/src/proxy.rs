@@ -374,10 +374,10 @@ impl Front {
 		let best = self.best_block().await?;
 		let (kind, range) = self.filters.poll(client, filter, best)?;
 		let Some(range) = range else { return Ok(json!([])) };
-		match kind {
+		let changes = match kind {
 			Kind::Logs(object) => {
 				self.backend_result("eth_getLogs", json!([filters::logs_query(&object, &range)]))
-					.await
+					.await?
 			}
 			Kind::Blocks => {
 				let calls: Vec<Value> = (range.from..=range.to)
@@ -392,12 +392,22 @@ impl Front {
 					.map_err(|err| FilterError::Backend(err.to_string()))?;
 				let mut answers = answers.as_array().cloned().unwrap_or_default();
 				answers.sort_by_key(|answer| answer["id"].as_u64());
-				Ok(answers
+				let hashes: Vec<Value> = answers
 					.iter()
 					.filter_map(|answer| answer["result"].get("hash").cloned())
-					.collect())
+					.collect();
+				// A block the backend cannot give yet is asked for again at the next poll.
+				if hashes.len() as u64 != range.to - range.from + 1 {
+					return Err(FilterError::Backend(format!(
+						"blocks {}..={} are not all available yet: poll again",
+						range.from, range.to
+					)));
+				}
+				Value::Array(hashes)
 			}
-		}
+		};
+		self.filters.reported(client, filter, range.to);
+		Ok(changes)
 	}
 
 	async fn best_block(&self) -> Result<u64, FilterError> {
@@ -410,18 +420,8 @@ impl Front {
 
 	/// The backend's result for one call; its error passed on.
 	async fn backend_result(&self, method: &str, params: Value) -> Result<Value, FilterError> {
-		let answer = self
-			.call_backend_raw(
-				&json!({"jsonrpc": "2.0", "id": 1, "method": method, "params": params}),
-			)
-			.await
-			.map_err(|err| FilterError::Backend(err.to_string()))?;
-		if let Some(error) = answer.get("error") {
-			return Err(FilterError::Backend(
-				error.get("message").and_then(Value::as_str).unwrap_or("error").to_string(),
-			));
-		}
-		Ok(answer.get("result").cloned().unwrap_or(Value::Null))
+		let url = format!("http://{}/", self.backend);
+		http::call(&self.client, &url, method, params).await.map_err(FilterError::Backend)
 	}
 
 	/// The answer to a receipt call (with an id) from the receipts held, if they hold it.
@@ -972,15 +972,8 @@ mod tests {
 
 	/// POSTs `body` with `Host: host`; returns the status line and the body.
 	async fn post(front: SocketAddr, host: &str, body: &Value) -> (String, String) {
-		let mut stream = tokio::net::TcpStream::connect(front).await.unwrap();
-		let body = body.to_string();
-		let request = format!(
-			"POST / HTTP/1.1\r\nhost: {host}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
-			body.len()
-		);
-		stream.write_all(request.as_bytes()).await.unwrap();
-		let mut answer = String::new();
-		stream.read_to_string(&mut answer).await.unwrap();
+		let stream = tokio::net::TcpStream::connect(front).await.unwrap();
+		let answer = post_on(stream, host, body).await;
 		let status = answer.lines().next().unwrap_or_default().to_string();
 		let body = answer.split("\r\n\r\n").nth(1).unwrap_or_default().to_string();
 		(status, body)
@@ -1147,10 +1140,14 @@ mod tests {
 
 	/// POSTs `body` from loopback address `from`; returns the whole answer.
 	async fn post_from(front: SocketAddr, from: [u8; 4], body: &Value) -> String {
-		let mut stream = connect_from(front, from).await;
+		post_on(connect_from(front, from).await, "localhost:8545", body).await
+	}
+
+	/// POSTs `body` with `Host: host` on `stream` and reads the whole answer.
+	async fn post_on(mut stream: tokio::net::TcpStream, host: &str, body: &Value) -> String {
 		let body = body.to_string();
 		let request = format!(
-			"POST / HTTP/1.1\r\nhost: localhost:8545\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+			"POST / HTTP/1.1\r\nhost: {host}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
 			body.len()
 		);
 		stream.write_all(request.as_bytes()).await.unwrap();

@@ -144,17 +144,7 @@ impl RecentReceipts {
 	/// (at most the last [`RECENT_BLOCKS`]), checking each block's parent.
 	pub async fn catch_up(&self, client: &HttpClient, url: &str) -> Result<(), Error> {
 		let call = |method: &'static str, params: Value| async move {
-			let answer = http::post_json(
-				client,
-				url,
-				&json!({"jsonrpc": "2.0", "id": 1, "method": method, "params": params}),
-			)
-			.await
-			.map_err(Error::Backend)?;
-			answer.get("result").cloned().ok_or_else(|| Error::BackendAnswer {
-				method,
-				detail: format!("no result in {answer}"),
-			})
+			http::call(client, url, method, params).await.map_err(Error::Backend)
 		};
 		let best = hex_u64(&call("eth_blockNumber", json!([])).await?).ok_or_else(|| {
 			Error::BackendAnswer { method: "eth_blockNumber", detail: "not a quantity".into() }

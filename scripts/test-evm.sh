@@ -3,6 +3,11 @@
 #   - ethers (npm): an OpenZeppelin ERC20 compiled with solc-js, deployed, transferred;
 #     receipts, eth_getLogs, eth_estimateGas, revert reasons, nonces, refused transactions
 #     (contracts/sidechain/erc20.test.js);
+#   - ethers: a constant-product pool (factory + pair + router compiled from source), a 20 KB
+#     contract and OpenZeppelin ERC20s deployed and used with eth_estimateGas limits alone,
+#     gasUsed within 2x of Ethereum's (contracts/sidechain/dex.test.js);
+#   - a pending-transaction filter hears transactions sent through eth-rpc and straight to
+#     the node's pool (contracts/sidechain/pending.test.js);
 #   - Foundry: `forge create` deploys the same token, `cast` reads it back.
 # Starts a `dev` node and an eth-rpc proxy on free ports and stops them at the end.
 # Expects bttc-node and eth-rpc built (scripts/test.sh builds them).
@@ -36,8 +41,8 @@ log "eth-rpc at $ETH_RPC_URL, chain id $chain_id"
 
 log "ethers tests (contracts/sidechain/erc20.test.js)"
 (cd "$REPO_ROOT/contracts/sidechain" &&
-	BTTC_ETH_RPC_URL="$ETH_RPC_URL" BTTC_EVM_CHAIN_ID="$chain_id" \
-		node --test --test-concurrency=1 erc20.test.js) || die "ethers tests failed"
+	BTTC_ETH_RPC_URL="$ETH_RPC_URL" BTTC_EVM_CHAIN_ID="$chain_id" BTTC_NODE_RPC_URL="${DEV_NODE_WS/#ws/http}" \
+		node --test --test-concurrency=1 erc20.test.js dex.test.js pending.test.js) || die "ethers tests failed"
 
 # The platform binaries, not the npm launchers: those hide the exit status.
 tools="$REPO_ROOT/contracts/node_modules/@foundry-rs"

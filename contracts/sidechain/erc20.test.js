@@ -193,6 +193,15 @@ test('underpriced and malformed raw transactions are refused with a clear error'
   const broke = await rawRpc(URL, 'eth_sendRawTransaction', [unpaid]);
   assert.match(broke.error?.message ?? '', /^insufficient funds for gas \* price \+ value: address 0x[0-9a-f]{40} have 0 want \d+$/, JSON.stringify(broke));
 
+  // A sender that can pay, with a gas limit below what the transfer costs here (Ethereum's
+  // 21,000 for a plain transfer; BTTC's estimate is higher).
+  const short = await deployer.signTransaction({
+    to: bob.address, value: 1n, nonce, gasLimit: 21_000n, gasPrice, chainId: CHAIN_ID,
+  });
+  const tooLow = await rawRpc(URL, 'eth_sendRawTransaction', [short]);
+  assert.match(tooLow.error?.message ?? '', /^intrinsic gas too low: gas limit 21000 .*eth_estimateGas$/, JSON.stringify(tooLow));
+  assert.equal(await rpc.getTransactionCount(deployer.address), nonce, 'no nonce used');
+
   for (const garbage of ['0x', '0x1234', '0xf86c' + 'ab'.repeat(20)]) {
     const refused = await rawRpc(URL, 'eth_sendRawTransaction', [garbage]);
     assert.ok(refused.error, `accepted ${garbage}: ${JSON.stringify(refused)}`);

@@ -33,9 +33,15 @@ function findImports(p) {
 /// Compiles `file` (relative to this folder) with solc-js and returns `{ abi, bytecode }` of
 /// `contractName`. EVM version `cancun`: BTTC's EVM (pallet-revive) runs current bytecode.
 function compile(file, contractName) {
+  return compileSource(file, fs.readFileSync(path.join(__dirname, file), 'utf8'), contractName);
+}
+
+/// Compiles Solidity `content`, named `file` (imports resolve relative to this folder and to
+/// contracts/node_modules), and returns `{ abi, bytecode }` of `contractName`.
+function compileSource(file, content, contractName) {
   const input = {
     language: 'Solidity',
-    sources: { [file]: { content: fs.readFileSync(path.join(__dirname, file), 'utf8') } },
+    sources: { [file]: { content } },
     settings: {
       evmVersion: 'cancun',
       optimizer: { enabled: true, runs: 200 },
@@ -66,4 +72,4 @@ async function rawRpc(url, method, params) {
   return response.json();
 }
 
-module.exports = { DEV_KEYS, compile, provider, rawRpc };
+module.exports = { DEV_KEYS, compile, compileSource, provider, rawRpc };

@@ -64,6 +64,14 @@ pub enum Error {
 		/// gas × price + value (wei).
 		cost: U256,
 	},
+	/// The sender can pay gas × price + value, yet the pool found the fee unpayable: the gas
+	/// limit is below what the transaction costs (`pallet-revive` charges execution, length
+	/// and storage deposits within the limit).
+	#[error("intrinsic gas too low: gas limit {gas} is below what this transaction costs to run here (storage deposits included), or it would leave the account below the existential deposit; take the limit from eth_estimateGas")]
+	GasLimitTooLow {
+		/// The transaction's gas limit.
+		gas: U256,
+	},
 	/// A batch with more calls than the front takes.
 	#[error("batch of {len} calls is too large: at most {max} calls per batch (--rpc-max-batch-request-len); split it")]
 	BatchTooLarge {

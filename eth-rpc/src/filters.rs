@@ -1,5 +1,6 @@
 //! Polling filters, served by the front: `eth_newFilter`, `eth_newBlockFilter`,
-//! `eth_getFilterChanges`, `eth_getFilterLogs` and `eth_uninstallFilter`, as geth serves them.
+//! `eth_newPendingTransactionFilter`, `eth_getFilterChanges`, `eth_getFilterLogs` and
+//! `eth_uninstallFilter`, as geth serves them.
 //! Libraries that watch events over HTTP (ethers' `contract.on`, web3.js, indexers) poll these.
 //!
 //! A filter remembers the next block it has not reported; each poll reads the backend's best
@@ -34,6 +35,9 @@ pub enum Kind {
 	Blocks,
 	/// Logs matching the filter object given to `eth_newFilter`.
 	Logs(Value),
+	/// Hashes of transactions that entered the pool ([`crate::pending`]); the filter's
+	/// cursor counts the feed's sequence numbers instead of blocks.
+	PendingTransactions,
 }
 
 #[derive(Clone, Debug)]
@@ -129,6 +133,16 @@ impl Filters {
 			Installed { client, kind, next_block: best + 1, last_poll: Instant::now() },
 		);
 		Ok(id)
+	}
+
+	/// Whether any pending-transaction filter is installed (the node's pool is read only then).
+	pub fn has_pending(&self) -> bool {
+		self.installed.lock().is_ok_and(|installed| {
+			installed.values().any(|filter| {
+				matches!(filter.kind, Kind::PendingTransactions)
+					&& filter.last_poll.elapsed() < FILTER_EXPIRES_AFTER
+			})
+		})
 	}
 
 	/// Removes `client`'s filter `id`; whether it existed.

@@ -39,14 +39,29 @@ pub async fn call(
 	method: &str,
 	params: Value,
 ) -> Result<Value, String> {
+	call_keeping_error(client, url, method, params).await.map_err(|error| {
+		format!("{method}: {}", error.get("message").and_then(Value::as_str).unwrap_or("error"))
+	})
+}
+
+/// Like [`call`], but a failure is a JSON-RPC error object to answer with: the server's own,
+/// unchanged (a revert keeps its code and data), or an internal error (-32603) naming what
+/// failed.
+pub async fn call_keeping_error(
+	client: &HttpClient,
+	url: &str,
+	method: &str,
+	params: Value,
+) -> Result<Value, Value> {
+	let internal = |detail: String| serde_json::json!({"code": -32603, "message": detail});
 	let request =
 		serde_json::json!({"jsonrpc": "2.0", "id": 1, "method": method, "params": params});
-	let answer = post_json(client, url, &request).await?;
+	let answer = post_json(client, url, &request).await.map_err(internal)?;
 	if let Some(error) = answer.get("error") {
-		return Err(format!(
-			"{method}: {}",
-			error.get("message").and_then(Value::as_str).unwrap_or("error")
-		));
+		return Err(error.clone());
 	}
-	answer.get("result").cloned().ok_or_else(|| format!("{method}: no result in {answer}"))
+	answer
+		.get("result")
+		.cloned()
+		.ok_or_else(|| internal(format!("{method}: no result in {answer}")))
 }

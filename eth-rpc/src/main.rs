@@ -2,25 +2,33 @@
 //!
 //! It runs polkadot-sdk's `pallet-revive-eth-rpc` server (`eth_*`, `net_*`, `web3_*`, forwarding
 //! to the node over its Substrate RPC, `--node-rpc-url`) on a loopback port, and serves the
-//! public port (`--rpc-port`, default 8545) itself: every request and WebSocket upgrade is
+//! public port (`--rpc-port`, default 8545) itself: every request and WebSocket message is
 //! passed through unchanged, except `eth_sendRawTransaction`, which the front answers: it
 //! checks chain id and price, hands the transaction (a whole batch in one call) straight to
 //! the node's pool as `Revive::eth_transact`, and explains a refusal with geth's reason
 //! (nonce, funds) instead of the pool's bare "Invalid Transaction". It also holds the receipts
 //! of the newest blocks and answers `eth_getTransactionReceipt` and `eth_getBlockReceipts` for
-//! them from memory (the server rebuilds a whole block for each receipt).
+//! them from memory (the server rebuilds a whole block for each receipt). It serves what the
+//! server lacks: polling filters (`filters`, pending transactions from `pending`), the
+//! WebSocket subscription `newPendingTransactions` (`websocket`), `eth_createAccessList` from the server's
+//! prestate tracer (`access_list`) and `eth_getProof` with the node's Substrate read proofs
+//! (`proof`).
 //!
 //! The server's client is generated from the metadata of polkadot-sdk's reference revive
 //! runtime, which BTTC's `Revive` pallet matches (same crate version, same call and runtime-API
 //! shapes). Built here, not installed, so it always matches the workspace's polkadot-sdk line.
 
+mod access_list;
 mod error;
 mod filters;
 mod http;
 mod node;
+mod pending;
 mod precheck;
+mod proof;
 mod proxy;
 mod receipts;
+mod websocket;
 
 use anyhow::Context as _;
 use std::net::{Ipv4Addr, SocketAddr};

@@ -130,18 +130,30 @@ impl Node {
 		Ok(outcomes)
 	}
 
+	/// The Ethereum hashes of the `Revive::eth_transact` transactions in the node's pool.
+	pub async fn pending_eth_transactions(&self) -> Result<Vec<sp_core::H256>, Error> {
+		let indices = self.eth_transact_indices().await?;
+		let extrinsics = self.result_without_params("author_pendingExtrinsics").await?;
+		let extrinsics = extrinsics.as_array().ok_or_else(|| Error::NodeAnswer {
+			method: "author_pendingExtrinsics",
+			detail: format!("not a list: {extrinsics}"),
+		})?;
+		Ok(extrinsics
+			.iter()
+			.filter_map(|extrinsic| hex::decode(extrinsic.as_str()?.strip_prefix("0x")?).ok())
+			.filter_map(|bytes| crate::pending::eth_transaction_hash(&bytes, indices))
+			.collect())
+	}
+
 	async fn eth_transact_indices(&self) -> Result<[u8; 2], Error> {
 		if let Some(indices) = self.eth_transact.lock().ok().and_then(|cached| *cached) {
 			return Ok(indices);
 		}
-		let answer = self
-			.call(&json!({"jsonrpc": "2.0", "id": 0, "method": "state_getMetadata", "params": []}))
-			.await?;
-		let hex_text =
-			answer.get("result").and_then(Value::as_str).ok_or_else(|| Error::NodeAnswer {
-				method: "state_getMetadata",
-				detail: format!("no result in {answer}"),
-			})?;
+		let metadata = self.result_without_params("state_getMetadata").await?;
+		let hex_text = metadata.as_str().ok_or_else(|| Error::NodeAnswer {
+			method: "state_getMetadata",
+			detail: format!("not a hex string: {metadata}"),
+		})?;
 		let bytes = hex::decode(hex_text.trim_start_matches("0x")).map_err(|err| {
 			Error::NodeAnswer { method: "state_getMetadata", detail: err.to_string() }
 		})?;
@@ -150,6 +162,22 @@ impl Node {
 			*cached = Some(indices);
 		}
 		Ok(indices)
+	}
+
+	/// The node's result for `method(params)`, or what failed (the connection, or the node's
+	/// error message).
+	pub async fn result(&self, method: &str, params: Value) -> Result<Value, String> {
+		http::call(&self.client, &self.url, method, params).await
+	}
+
+	/// The node's result for `method()`; `NodeAnswer` when it answered without one.
+	async fn result_without_params(&self, method: &'static str) -> Result<Value, Error> {
+		let answer =
+			self.call(&json!({"jsonrpc": "2.0", "id": 0, "method": method, "params": []})).await?;
+		answer
+			.get("result")
+			.cloned()
+			.ok_or_else(|| Error::NodeAnswer { method, detail: format!("no result in {answer}") })
 	}
 
 	async fn call(&self, body: &Value) -> Result<Value, Error> {

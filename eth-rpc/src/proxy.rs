@@ -19,12 +19,16 @@
 //! every origin), since the backend only sees the front.
 
 use crate::{
+	access_list,
 	error::Error,
 	filters::{self, FilterError, Filters, Kind},
 	http::{self, HttpClient},
 	node::{Node, Refusal},
+	pending::{self, PendingFeed},
 	precheck::{self, ChainRules, DecodedTransaction, SenderState},
+	proof,
 	receipts::RecentReceipts,
+	websocket,
 };
 use bytes::Bytes;
 use futures::StreamExt;
@@ -36,7 +40,7 @@ use hyper::{
 };
 use hyper_util::rt::TokioIo;
 use serde_json::{json, Value};
-use sp_core::U256;
+use sp_core::{H160, H256, U256};
 use sp_crypto_hashing::keccak_256;
 use std::{
 	collections::HashMap,
@@ -91,6 +95,11 @@ pub struct Front {
 	per_client: Arc<Mutex<HashMap<IpAddr, usize>>>,
 	receipts: Arc<RecentReceipts>,
 	filters: Filters,
+	/// Hashes of transactions that entered the pool, for pending-transaction filters and
+	/// `newPendingTransactions` subscriptions.
+	pub(crate) pending: PendingFeed,
+	/// Open `newPendingTransactions` subscriptions (the pool is read while there are any).
+	pub(crate) pending_subscriptions: std::sync::atomic::AtomicUsize,
 }
 
 /// Connections one IP address may hold: a quarter of `max_connections`, at least one.
@@ -135,6 +144,28 @@ impl Drop for ClientConnection {
 }
 
 impl Front {
+	/// Adds the node pool's Ethereum transactions to the pending feed, while any
+	/// pending-transaction filter is installed.
+	async fn read_pool_for_pending_filters(&self) {
+		loop {
+			tokio::time::sleep(pending::POOL_READ_INTERVAL).await;
+			if !self.pending_wanted() {
+				continue;
+			}
+			match self.node.pending_eth_transactions().await {
+				Ok(hashes) => self.pending.record(hashes),
+				Err(err) => log::debug!(target: LOG_TARGET, "the pool was not read: {err}"),
+			}
+		}
+	}
+
+	/// Whether a pending-transaction filter or subscription reads the pending feed; only then
+	/// is it fed (a filter or subscription reads from its own start, so nothing is lost).
+	fn pending_wanted(&self) -> bool {
+		self.pending_subscriptions.load(std::sync::atomic::Ordering::Relaxed) > 0
+			|| self.filters.has_pending()
+	}
+
 	/// A front for the eth-rpc server at `backend`, submitting raw transactions to `node`,
 	/// enforcing `limits`.
 	pub fn new(backend: SocketAddr, node: Node, limits: Limits) -> Arc<Self> {
@@ -149,6 +180,8 @@ impl Front {
 			per_client: Arc::default(),
 			receipts: Arc::default(),
 			filters: Filters::default(),
+			pending: PendingFeed::default(),
+			pending_subscriptions: Default::default(),
 		})
 	}
 
@@ -158,6 +191,8 @@ impl Front {
 		let receipts = self.receipts.clone();
 		let (client, url) = (self.client.clone(), format!("http://{}/", self.backend));
 		tokio::spawn(async move { receipts.follow(client, url).await });
+		let front = self.clone();
+		tokio::spawn(async move { front.read_pool_for_pending_filters().await });
 		loop {
 			let (stream, peer) = match listener.accept().await {
 				Ok(accepted) => accepted,
@@ -260,8 +295,8 @@ impl Front {
 				if let Some(answer) = self.held_answer(payload) {
 					return Some(answer);
 				}
-				if is_filter_call(payload) {
-					let answer = self.filter_answer(payload, client).await;
+				if is_front_call(payload) {
+					let answer = self.front_answer(payload, client).await;
 					return Some(if payload.get("id").is_some() { answer } else { Value::Null });
 				}
 				if !is_send_raw_transaction(payload) {
@@ -279,8 +314,8 @@ impl Front {
 				let mut held: Vec<Option<Value>> =
 					calls.iter().map(|call| self.held_answer(call)).collect();
 				for (call, held) in calls.iter().zip(held.iter_mut()) {
-					if held.is_none() && is_filter_call(call) {
-						*held = Some(self.filter_answer(call, client).await);
+					if held.is_none() && is_front_call(call) {
+						*held = Some(self.front_answer(call, client).await);
 					}
 				}
 				let (raw, others): (Vec<&Value>, Vec<&Value>) = calls
@@ -321,6 +356,185 @@ impl Front {
 		}
 	}
 
+	/// The answer to a call the front serves itself: a polling filter's or an access list's.
+	async fn front_answer(&self, call: &Value, client: IpAddr) -> Value {
+		let outcome = match call.get("method").and_then(Value::as_str) {
+			Some(CREATE_ACCESS_LIST) => self.create_access_list(call).await,
+			Some(GET_PROOF) => self.get_proof(call).await,
+			_ => return self.filter_answer(call, client).await,
+		};
+		let id = call.get("id").cloned().unwrap_or(Value::Null);
+		match outcome {
+			Ok(result) => json!({"jsonrpc": "2.0", "id": id, "result": result}),
+			Err(error) => json!({"jsonrpc": "2.0", "id": id, "error": error}),
+		}
+	}
+
+	/// `eth_createAccessList(tx, block?)` (see [`crate::access_list`]): the result, or the
+	/// JSON-RPC error object to answer (the backend's own, when it refused the call).
+	async fn create_access_list(&self, call: &Value) -> Result<Value, Value> {
+		let invalid = |detail: &str| json!({"code": -32602, "message": format!("invalid params: eth_createAccessList {detail}")});
+		let params = call.get("params").and_then(Value::as_array).cloned().unwrap_or_default();
+		let (tx, block) = match params.as_slice() {
+			[tx @ Value::Object(_)] => (tx.clone(), json!("latest")),
+			[tx @ Value::Object(_), block] => (tx.clone(), block.clone()),
+			_ => return Err(invalid("takes a transaction object and an optional block")),
+		};
+		let address_field = |field: &str| match tx.get(field) {
+			None | Some(Value::Null) => Ok(None),
+			Some(value) => {
+				value.as_str().and_then(access_list::parse_address).map(Some).ok_or_else(|| {
+					invalid(&format!("`{field}` is not a 0x-prefixed 20-byte address"))
+				})
+			}
+		};
+		let (from, to) = (address_field("from")?, address_field("to")?);
+		let trace = self
+			.backend_answer("debug_traceCall", json!([tx, block, {"tracer": "prestateTracer"}]))
+			.await?;
+		let mut excluded: Vec<H160> = from.into_iter().chain(to).collect();
+		if let (None, Some(sender)) = (to, from) {
+			// A deployment: the new contract is left out as geth leaves it out.
+			let nonce = match tx.get("nonce") {
+				Some(nonce) => nonce.clone(),
+				None => {
+					self.backend_answer("eth_getTransactionCount", json!([sender, block])).await?
+				}
+			};
+			let nonce = nonce
+				.as_str()
+				.and_then(|text| u64::from_str_radix(text.trim_start_matches("0x"), 16).ok())
+				.ok_or_else(|| invalid("`nonce` is not a hex quantity"))?;
+			excluded.push(access_list::created_address(&sender, nonce));
+		}
+		let list = access_list::from_prestate(&trace, &excluded);
+		let mut with_list = tx;
+		with_list["accessList"] = list.clone();
+		let gas_used = self.backend_answer("eth_estimateGas", json!([with_list, block])).await?;
+		Ok(json!({"accessList": list, "gasUsed": gas_used}))
+	}
+
+	/// `eth_getProof(address, slots, block)` (see [`crate::proof`]): the account and its slots
+	/// as the backend reads them, with Substrate trie proofs from the node at the same block.
+	async fn get_proof(&self, call: &Value) -> Result<Value, Value> {
+		let invalid = |detail: &str| json!({"code": -32602, "message": format!("invalid params: eth_getProof {detail}")});
+		let params = call.get("params").and_then(Value::as_array).cloned().unwrap_or_default();
+		let (address, slots, block) = match params.as_slice() {
+			[address, slots] => (address, slots, json!("latest")),
+			[address, slots, block] => (address, slots, block.clone()),
+			_ => return Err(invalid("takes an address, an array of storage slots and a block")),
+		};
+		let address = address
+			.as_str()
+			.and_then(access_list::parse_address)
+			.ok_or_else(|| invalid("address is not a 0x-prefixed 20-byte address"))?;
+		let slots = slots
+			.as_array()
+			.ok_or_else(|| invalid("slots must be an array"))?
+			.iter()
+			.map(|slot| {
+				let text = slot.as_str().ok_or_else(|| invalid("slots must be hex strings"))?;
+				let parsed = proof::parse_slot(text).ok_or_else(|| {
+					invalid(&format!("slot {text} is not up to 32 bytes of 0x-prefixed hex"))
+				})?;
+				Ok((text, parsed))
+			})
+			.collect::<Result<Vec<_>, Value>>()?;
+		if slots.len() > MAX_PROOF_SLOTS {
+			return Err(invalid(&format!(
+				"asks for {} slots; at most {MAX_PROOF_SLOTS}",
+				slots.len()
+			)));
+		}
+		// The block, by tag, number or hash, as the backend names it; then the node's hash of it.
+		let by_hash = block.as_str().is_some_and(|text| text.len() == 66);
+		let method = if by_hash { "eth_getBlockByHash" } else { "eth_getBlockByNumber" };
+		let eth_block = self.backend_answer(method, json!([block, false])).await?;
+		let number = eth_block.get("number").cloned().ok_or_else(
+			|| json!({"code": -32000, "message": format!("eth_getProof: block {block} not found")}),
+		)?;
+		let node = |method: &'static str, params: Value| async move {
+			self.node.result(method, params).await.map_err(
+				|err| json!({"code": -32603, "message": format!("eth_getProof: the node's {method}: {err}")}),
+			)
+		};
+		// A block the node does not have would make every proof below silently the best
+		// block's: refuse it.
+		let at = node("chain_getBlockHash", json!([number])).await?;
+		if !at.is_string() {
+			return Err(json!({"code": -32000,
+				"message": format!("eth_getProof: the node has no block {number} yet: retry shortly")}));
+		}
+		let storage = |key: Vec<u8>| {
+			let at = at.clone();
+			async move {
+				let value = node("state_getStorage", json!([hex_0x(&key), at])).await?;
+				let bytes =
+					value.as_str().and_then(|text| hex::decode(text.strip_prefix("0x")?).ok());
+				Ok::<_, Value>(bytes)
+			}
+		};
+		let original_key = proof::original_account_key(&address);
+		let info_key = proof::account_info_key(&address);
+		let (original, info) =
+			tokio::try_join!(storage(original_key.clone()), storage(info_key.clone()))?;
+		let account = match original {
+			Some(bytes) if bytes.len() == 32 => bytes.try_into().unwrap_or([0; 32]),
+			_ => proof::fallback_account(&address),
+		};
+		let contract = info.as_deref().and_then(proof::contract_of);
+		let mut keys = vec![original_key, proof::system_account_key(&account), info_key];
+		let (storage_hash, code_hash) = match &contract {
+			Some((trie_id, code_hash)) => {
+				let root_key = proof::child_trie_key(trie_id);
+				keys.push(root_key.clone());
+				let root = storage(root_key).await?.unwrap_or_default();
+				(format!("0x{}", hex::encode(root)), *code_hash)
+			}
+			None => (hex_0x(&proof::EMPTY_TRIE_ROOT), proof::empty_code_hash()),
+		};
+		let keys: Vec<String> = keys.iter().map(|key| hex_0x(key)).collect();
+		let account_proof = node("state_getReadProof", json!([keys, at])).await?["proof"].clone();
+		let (balance, nonce) = tokio::join!(
+			self.backend_answer("eth_getBalance", json!([address, number])),
+			self.backend_answer("eth_getTransactionCount", json!([address, number])),
+		);
+		let mut storage_proof = Vec::with_capacity(slots.len());
+		for (text, slot) in slots {
+			let value = self
+				.backend_answer("eth_getStorageAt", json!([address, hex_0x(&slot), number]))
+				.await?;
+			let slot_proof = match &contract {
+				Some((trie_id, _)) => {
+					let child = hex_0x(&proof::child_trie_key(trie_id));
+					let key = hex_0x(&proof::slot_key(&slot));
+					node("state_getChildReadProof", json!([child, [key], at])).await?["proof"]
+						.clone()
+				}
+				None => json!([]),
+			};
+			storage_proof
+				.push(json!({"key": text, "value": quantity(&value), "proof": slot_proof}));
+		}
+		Ok(json!({
+			"address": address,
+			"balance": balance?,
+			"nonce": nonce?,
+			"codeHash": code_hash,
+			"storageHash": storage_hash,
+			"accountProof": account_proof,
+			"storageProof": storage_proof,
+			"substrateBlockHash": at,
+		}))
+	}
+
+	/// The backend's result for one call, or the error object to answer (see
+	/// [`http::call_keeping_error`]).
+	async fn backend_answer(&self, method: &str, params: Value) -> Result<Value, Value> {
+		let url = format!("http://{}/", self.backend);
+		http::call_keeping_error(&self.client, &url, method, params).await
+	}
+
 	/// The answer to a polling-filter call (see [`crate::filters`]).
 	async fn filter_answer(&self, call: &Value, client: IpAddr) -> Value {
 		let id = call.get("id").cloned().unwrap_or(Value::Null);
@@ -328,6 +542,10 @@ impl Front {
 		let method = call.get("method").and_then(Value::as_str).unwrap_or_default();
 		let outcome = match method {
 			"eth_newBlockFilter" => self.install_filter(client, Kind::Blocks).await,
+			"eth_newPendingTransactionFilter" => self
+				.filters
+				.install(client, Kind::PendingTransactions, self.pending.head())
+				.map(Value::String),
 			"eth_newFilter" => match params.as_slice() {
 				[filter] => self.install_filter(client, Kind::Logs(filter.clone())).await,
 				_ => {
@@ -351,7 +569,9 @@ impl Front {
 					Ok(Kind::Logs(object)) => {
 						self.backend_result("eth_getLogs", json!([object])).await
 					}
-					Ok(Kind::Blocks) | Err(_) => Err(FilterError::NotFound),
+					Ok(Kind::Blocks | Kind::PendingTransactions) | Err(_) => {
+						Err(FilterError::NotFound)
+					}
 				},
 				_ => Err(FilterError::InvalidParams("eth_getFilterLogs takes a filter id".into())),
 			},
@@ -371,10 +591,14 @@ impl Front {
 
 	/// What a filter reports since its last poll: block hashes, or logs.
 	async fn filter_changes(&self, client: IpAddr, filter: &str) -> Result<Value, FilterError> {
-		let best = self.best_block().await?;
+		let best = match self.filters.kind(client, filter)? {
+			Kind::PendingTransactions => self.pending.head(),
+			Kind::Blocks | Kind::Logs(_) => self.best_block().await?,
+		};
 		let (kind, range) = self.filters.poll(client, filter, best)?;
 		let Some(range) = range else { return Ok(json!([])) };
 		let changes = match kind {
+			Kind::PendingTransactions => json!(self.pending.range(range.from, range.to)),
 			Kind::Logs(object) => {
 				self.backend_result("eth_getLogs", json!([filters::logs_query(&object, &range)]))
 					.await?
@@ -508,6 +732,7 @@ impl Front {
 		}
 
 		let raw: Vec<&[u8]> = to_submit.iter().map(|(_, raw, _)| raw.as_slice()).collect();
+		let record_pending = self.pending_wanted();
 		match self.node.submit_eth_transactions(&raw).await {
 			Err(err) => {
 				log::warn!(target: LOG_TARGET, "raw transactions not submitted: {err}");
@@ -527,7 +752,13 @@ impl Front {
 				let answered: Vec<(usize, Result<String, Error>)> = futures::stream::iter(
 					submitted.into_iter().map(|(at, raw, tx, result)| async move {
 						let outcome = match result {
-							Ok(()) => Ok(format!("0x{}", hex::encode(keccak_256(&raw)))),
+							Ok(()) => {
+								let hash = keccak_256(&raw);
+								if record_pending {
+									self.pending.record([H256(hash)]);
+								}
+								Ok(format!("0x{}", hex::encode(hash)))
+							}
 							Err(refusal) => Err(self.explain(&tx, refusal).await),
 						};
 						(at, outcome)
@@ -563,6 +794,11 @@ impl Front {
 						precheck::check_against_sender(tx, SenderState { next_nonce, balance })
 					{
 						return precise;
+					}
+					// Funds suffice for gas × price + value, so an unpayable fee means the
+					// limit does not cover the fee the transaction needs.
+					if refusal.reason.contains(UNPAYABLE_FEE) {
+						return Error::GasLimitTooLow { gas: tx.gas };
 					}
 				}
 				Err(err) => {
@@ -664,7 +900,7 @@ impl Front {
 
 	/// Hands a WebSocket upgrade to the backend, then splices the two connections. WebSocket
 	/// calls are not checked (wallets and libraries send transactions over HTTP).
-	async fn upgrade(&self, mut request: Request<Incoming>) -> Response<ResponseBody> {
+	async fn upgrade(self: &Arc<Self>, mut request: Request<Incoming>) -> Response<ResponseBody> {
 		let backend = match tokio::net::TcpStream::connect(self.backend).await {
 			Ok(stream) => stream,
 			Err(err) => return backend_down(&err.to_string()),
@@ -696,14 +932,11 @@ impl Front {
 			return Response::from_parts(parts, Full::new(body));
 		}
 		let backend_upgrade = hyper::upgrade::on(&mut response);
+		let front = self.clone();
 		tokio::spawn(async move {
 			match tokio::try_join!(client_upgrade, backend_upgrade) {
 				Ok((client, backend)) => {
-					let _ = tokio::io::copy_bidirectional(
-						&mut TokioIo::new(client),
-						&mut TokioIo::new(backend),
-					)
-					.await;
+					websocket::relay(front, TokioIo::new(client), TokioIo::new(backend)).await
 				}
 				Err(err) => log::debug!(target: LOG_TARGET, "WebSocket upgrade failed: {err}"),
 			}
@@ -735,26 +968,58 @@ async fn refuse_connection(mut stream: tokio::net::TcpStream, body: &str) {
 }
 
 /// The polling-filter methods the front serves.
-const FILTER_METHODS: [&str; 5] = [
+const FILTER_METHODS: [&str; 6] = [
 	"eth_newFilter",
 	"eth_newBlockFilter",
+	"eth_newPendingTransactionFilter",
 	"eth_getFilterChanges",
 	"eth_getFilterLogs",
 	"eth_uninstallFilter",
 ];
 
-/// Whether `body` names a method the front may answer; a cheap filter before JSON parsing.
-fn mentions_answered_method(body: &[u8]) -> bool {
-	["eth_sendRawTransaction", "eth_getTransactionReceipt", "eth_getBlockReceipts"]
-		.iter()
-		.chain(FILTER_METHODS.iter())
-		.any(|method| body.windows(method.len()).any(|window| window == method.as_bytes()))
+/// The pool's words for a fee the sender cannot pay (`InvalidTransaction::Payment`).
+const UNPAYABLE_FEE: &str = "Inability to pay some fees";
+
+/// Served by the front from the backend's `prestateTracer` (see [`crate::access_list`]).
+const CREATE_ACCESS_LIST: &str = "eth_createAccessList";
+/// Served by the front from the node's read proofs (see [`crate::proof`]).
+const GET_PROOF: &str = "eth_getProof";
+/// Most slots one `eth_getProof` proves (each costs the node a proof).
+const MAX_PROOF_SLOTS: usize = 64;
+
+fn hex_0x(bytes: &[u8]) -> String {
+	format!("0x{}", hex::encode(bytes))
 }
 
-fn is_filter_call(call: &Value) -> bool {
-	call.get("method")
-		.and_then(Value::as_str)
-		.is_some_and(|method| FILTER_METHODS.contains(&method))
+/// A 32-byte storage word as an Ethereum quantity (`0x0`, `0x5`), as geth answers slot values.
+fn quantity(word: &Value) -> Value {
+	match word.as_str().map(|text| text.trim_start_matches("0x").trim_start_matches('0')) {
+		Some("") => json!("0x0"),
+		Some(digits) => json!(format!("0x{digits}")),
+		None => word.clone(),
+	}
+}
+
+/// Whether `body` names a method the front may answer; a cheap filter before JSON parsing.
+fn mentions_answered_method(body: &[u8]) -> bool {
+	[
+		"eth_sendRawTransaction",
+		"eth_getTransactionReceipt",
+		"eth_getBlockReceipts",
+		CREATE_ACCESS_LIST,
+		GET_PROOF,
+	]
+	.iter()
+	.chain(FILTER_METHODS.iter())
+	.any(|method| body.windows(method.len()).any(|window| window == method.as_bytes()))
+}
+
+/// A call the front answers itself from the backend's answers: a polling filter's or
+/// `eth_createAccessList`.
+fn is_front_call(call: &Value) -> bool {
+	call.get("method").and_then(Value::as_str).is_some_and(|method| {
+		FILTER_METHODS.contains(&method) || method == CREATE_ACCESS_LIST || method == GET_PROOF
+	})
 }
 
 fn is_send_raw_transaction(call: &Value) -> bool {
@@ -913,6 +1178,7 @@ mod tests {
 				"Inability to pay some fees (e.g. account balance too low)",
 			),
 			8 => refusal(1013, "Transaction Already Imported", ""),
+			9 => refusal(1010, "Invalid Transaction", "Transaction call is not expected"),
 			_ => json!({"jsonrpc": "2.0", "id": call["id"], "result": "0x1234"}),
 		}
 	}
@@ -1071,14 +1337,21 @@ mod tests {
 		assert!(message(&answer).starts_with("nonce too low"), "{answer}");
 		assert!(message(&answer).contains("use nonce 3"), "{answer}");
 		assert_eq!(answer["error"]["code"], -32000);
-		// Nonce and funds look fine: the pool's own words.
+		// Nonce and funds look fine, yet the fee is unpayable: the gas limit is too low.
 		let (_, body) =
 			post(front, "localhost:8545", &raw_tx_call(2, &eip1559(19901, 7, 1_000_000_000, 0)))
 				.await;
 		let answer: Value = serde_json::from_str(&body).unwrap();
+		assert!(message(&answer).starts_with("intrinsic gas too low: gas limit 21000"), "{answer}");
+		assert!(message(&answer).contains("eth_estimateGas"), "{answer}");
+		// Any other refusal the checks cannot explain: the pool's own words.
+		let (_, body) =
+			post(front, "localhost:8545", &raw_tx_call(5, &eip1559(19901, 9, 1_000_000_000, 0)))
+				.await;
+		let answer: Value = serde_json::from_str(&body).unwrap();
 		assert_eq!(
 			message(&answer),
-			"transaction refused by the node's pool: Invalid Transaction: Inability to pay some fees (e.g. account balance too low)"
+			"transaction refused by the node's pool: Invalid Transaction: Transaction call is not expected"
 		);
 		let (_, body) =
 			post(front, "localhost:8545", &raw_tx_call(3, &eip1559(19901, 8, 1_000_000_000, 0)))
@@ -1349,5 +1622,96 @@ mod tests {
 		assert_eq!(gone["error"]["code"], -32000, "{gone}");
 		let bad = ask("eth_newFilter", json!([])).await;
 		assert_eq!(bad["error"]["code"], -32602, "{bad}");
+	}
+
+	#[tokio::test]
+	async fn an_access_list_comes_from_the_prestate_trace_and_its_gas_from_the_estimate() {
+		let sender = "0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266";
+		let token = "0xe7f1725e7734ce288f8367e1bb143e90bb3f0512";
+		// The contract the sender's deployment at nonce 0 creates (Ethereum's CREATE rule).
+		let created = "0x5fbdb2315678afecb367f032d93f642f64180aa3";
+		let seen = Arc::new(Mutex::new(Vec::<Value>::new()));
+		let backend = fake_server({
+			let seen = seen.clone();
+			move |call: Value| {
+				let seen = seen.clone();
+				async move {
+					seen.lock().unwrap().push(call.clone());
+					let result = match call["method"].as_str().unwrap() {
+						"debug_traceCall" => json!({
+							sender: {"balance": "0x10"},
+							created: {"balance": "0x0", "storage": {"0x01": "0x00"}},
+							token: {"balance": "0x0", "code": "0x60", "storage": {"0x02": "0x05"}},
+						}),
+						"eth_getTransactionCount" => json!("0x0"),
+						"eth_estimateGas" if call["params"][0]["data"] == "0xbad" => {
+							return json!({"jsonrpc": "2.0", "id": call["id"],
+								"error": {"code": 3, "message": "execution reverted", "data": "0x12"}});
+						}
+						"eth_estimateGas" => json!("0x5208"),
+						other => panic!("unexpected {other}"),
+					};
+					json!({"jsonrpc": "2.0", "id": call["id"], "result": result})
+				}
+			}
+		})
+		.await;
+		let front = Front::new(backend, Node::new("ws://127.0.0.1:1").unwrap(), limits());
+		let ask = |params: Value| {
+			let front = front.clone();
+			async move {
+				let call = json!({"jsonrpc": "2.0", "id": 7, "method": "eth_createAccessList", "params": params});
+				front.answer_payload(&call, LOCALHOST).await.unwrap()
+			}
+		};
+		let answer = ask(json!([{"from": sender, "data": "0x60"}])).await;
+		assert_eq!(
+			answer["result"],
+			json!({"accessList": [{"address": token, "storageKeys": ["0x02"]}], "gasUsed": "0x5208"}),
+			"{answer}"
+		);
+		// The estimate was asked for the transaction carrying the list, at the latest block.
+		let estimate =
+			seen.lock().unwrap().iter().find(|c| c["method"] == "eth_estimateGas").cloned();
+		let estimate = estimate.expect("eth_estimateGas was called");
+		assert_eq!(estimate["params"][0]["accessList"], answer["result"]["accessList"]);
+		assert_eq!(estimate["params"][1], "latest");
+		// A revert is answered with the backend's own error (code 3 and its data).
+		let answer = ask(json!([{"from": sender, "to": token, "data": "0xbad"}, "0x5"])).await;
+		assert_eq!(
+			answer["error"],
+			json!({"code": 3, "message": "execution reverted", "data": "0x12"})
+		);
+		// Bad params are refused before the backend is asked.
+		let asked = seen.lock().unwrap().len();
+		assert_eq!(ask(json!(["0x1"])).await["error"]["code"], -32602);
+		let answer = ask(json!([{"from": "0x12", "to": token}])).await;
+		assert!(answer["error"]["message"].as_str().unwrap().contains("`from`"), "{answer}");
+		assert_eq!(seen.lock().unwrap().len(), asked);
+	}
+
+	#[tokio::test]
+	async fn a_pending_filter_reports_each_transaction_the_pool_took_once() {
+		let (backend, _) = fake_backend().await;
+		let (node, _) = fake_node().await;
+		let front = front_to_node(backend, &node, limits()).await;
+		let ask = |method: &'static str, params: Value| async move {
+			let call = json!({"jsonrpc": "2.0", "id": 1, "method": method, "params": params});
+			let (_, body) = post(front, "localhost:8545", &call).await;
+			serde_json::from_str::<Value>(&body).unwrap()
+		};
+		let filter = ask("eth_newPendingTransactionFilter", json!([])).await["result"].clone();
+		assert!(filter.is_string(), "{filter}");
+		assert_eq!(ask("eth_getFilterChanges", json!([filter])).await["result"], json!([]));
+		// Accepted (nonce 5) and refused (nonce 8, "already known") transactions.
+		let accepted = eip1559(19901, 5, 1_000_000_000, 0);
+		let (_, body) = post(front, "localhost:8545", &raw_tx_call(2, &accepted)).await;
+		let hash = serde_json::from_str::<Value>(&body).unwrap()["result"].clone();
+		assert_eq!(hash, format!("0x{}", hex::encode(keccak_256(&accepted))));
+		post(front, "localhost:8545", &raw_tx_call(3, &eip1559(19901, 8, 1_000_000_000, 0))).await;
+		assert_eq!(ask("eth_getFilterChanges", json!([filter])).await["result"], json!([hash]));
+		assert_eq!(ask("eth_getFilterChanges", json!([filter])).await["result"], json!([]));
+		// A pending filter has no logs.
+		assert_eq!(ask("eth_getFilterLogs", json!([filter])).await["error"]["code"], -32000);
 	}
 }

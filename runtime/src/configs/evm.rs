@@ -5,11 +5,19 @@
 //! Gas is a view of the Substrate fee: `gas = fee / gas_price`, with `gas_price` = [`GasScale`]
 //! wei (1 gwei) times the fee multiplier (constant 1). [`FEE_PER_WEIGHT`] is chosen so that
 //! one gas buys 50,000 ps of execution: an ERC20 transfer then estimates at tens of thousands
-//! of gas, in the range Ethereum tools expect. Storage deposits are charged inside gas too.
+//! of gas, in the range Ethereum tools expect.
+//!
+//! Storage deposits: `pallet-revive` charges the deposit for new storage inside gas
+//! (`gas = (weight fee + deposit) / gas_price`) and returns it when the storage is cleared; the
+//! pallet offers no way to keep it out of `gasUsed`. So deposits are priced in gas at Ethereum's
+//! own storage prices (see [`DepositPerByte`]): a new 32-byte slot costs 20,000 gas as
+//! `SSTORE` does, a byte of code 250 gas against Ethereum's 200. An ERC20 transfer to a new
+//! holder then uses tens of thousands of gas, not millions, and block gas figures compare with
+//! other chains'.
 
 use crate::{
 	AccountId, Address, Balance, Balances, EvmChainId, Runtime, RuntimeCall, RuntimeEvent,
-	RuntimeHoldReason, Signature, Timestamp, BTT,
+	RuntimeHoldReason, Signature, Timestamp,
 };
 use codec::Decode;
 use frame_support::{
@@ -31,16 +39,25 @@ pub const FEE_PER_BYTE: Balance = 16 * GAS_PRICE_WEI;
 /// The base gas price: 1 gwei.
 pub const GAS_PRICE_WEI: Balance = 1_000_000_000;
 
-/// Storage deposit for `items` storage items holding `bytes` bytes.
+/// Storage deposit for `items` storage items holding `bytes` bytes, priced as Ethereum prices
+/// storage in gas, at the base gas price.
 pub const fn deposit(items: u32, bytes: u32) -> Balance {
-	// 0.01 BTT per item and 0.0001 BTT per byte: a fresh ERC20 balance slot costs ~0.013 BTT,
-	// returned when the slot is cleared.
-	items as Balance * (BTT / 100) + bytes as Balance * (BTT / 10_000)
+	(items as Balance * DEPOSIT_GAS_PER_ITEM + bytes as Balance * DEPOSIT_GAS_PER_BYTE)
+		* GAS_PRICE_WEI
 }
+
+/// Gas per byte of new storage or code (Ethereum: 200 per byte of deployed code).
+pub const DEPOSIT_GAS_PER_BYTE: Balance = 250;
+/// Gas per new item in the main trie (a contract's account, its code, its immutables): two
+/// items, as a deployment takes, cost CREATE's 32,000 gas.
+pub const DEPOSIT_GAS_PER_ITEM: Balance = 16_000;
+/// Gas per new slot of a contract's storage, besides its 64 bytes (key and value): a new
+/// slot costs 4,000 + 64 × 250 = 20,000 gas, as Ethereum's `SSTORE` to an empty slot.
+pub const DEPOSIT_GAS_PER_CONTRACT_SLOT: Balance = 4_000;
 
 parameter_types! {
 	pub const DepositPerItem: Balance = deposit(1, 0);
-	pub const DepositPerChildTrieItem: Balance = deposit(1, 0) / 100;
+	pub const DepositPerChildTrieItem: Balance = DEPOSIT_GAS_PER_CONTRACT_SLOT * GAS_PRICE_WEI;
 	pub const DepositPerByte: Balance = deposit(0, 1);
 	/// Share of a code upload's deposit locked while contracts use that code.
 	pub const CodeHashLockupDepositPercent: Perbill = Perbill::from_percent(30);

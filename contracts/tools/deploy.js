@@ -10,7 +10,9 @@
 //   BTTC_ROOT_MODE         "stake" (StakeManager; the stake chain, TRON) or "mirror"
 //                          (ValidatorSetMirror; BSC/Ethereum). Default "stake".
 //   BTTC_ROOT_CHAIN_ID     BTTC id of this root chain: tron=1, eth=2, bsc=3 (default 1 for
-//                          stake, 2 for mirror)
+//                          stake, 2 for mirror). The mirror's staking-sync id and the
+//                          ERC20Predicate's: only sidechain burns withdraw(amount, id) naming
+//                          it exit here.
 //   BTTC_CHILD_CHAIN_ID    chain id of the BTTC sidechain checkpointed here (default 199)
 //   BTTC_FIRST_BLOCK       first sidechain block of this root chain's checkpoints (default 0)
 //   BTTC_CHILD_CHAIN_MANAGER  sidechain receiver of deposit state syncs (default 0x…1001)
@@ -71,6 +73,9 @@ async function main() {
   const validatorsFile = validatorsArg || env('BTTC_VALIDATORS', path.resolve(__dirname, '../../scripts/validators.dev.json'));
   const validators = loadValidators(validatorsFile);
   const rootChainId = Number(env('BTTC_ROOT_CHAIN_ID', mode === 'stake' ? '1' : '2'));
+  if (!Number.isSafeInteger(rootChainId) || rootChainId < 1) {
+    throw new Error(`BTTC_ROOT_CHAIN_ID must be a positive integer (tron 1, eth 2, bsc 3), not ${env('BTTC_ROOT_CHAIN_ID')}`);
+  }
   const childChainId = BigInt(env('BTTC_CHILD_CHAIN_ID', '199'));
   const firstBlock = BigInt(env('BTTC_FIRST_BLOCK', '0'));
   const childChainManager = ethers.getAddress(env('BTTC_CHILD_CHAIN_MANAGER', '0x0000000000000000000000000000000000001001'));
@@ -80,7 +85,7 @@ async function main() {
   const wallet = new ethers.Wallet(env('BTTC_DEPLOYER_KEY', ANVIL_KEY0), provider);
   const deployer = new ethers.NonceManager(wallet);
   const log = (...a) => console.error('[deploy]', ...a);
-  log(`chain ${network.chainId} at ${rpcUrl}, deployer ${wallet.address}, mode ${mode}, ${validators.length} validators`);
+  log(`chain ${network.chainId} at ${rpcUrl}, deployer ${wallet.address}, mode ${mode}, root chain id ${rootChainId}, ${validators.length} validators`);
 
   const deploy = async (name, ...args) => {
     const c = await factory(name, deployer).deploy(...args);
@@ -156,7 +161,8 @@ async function main() {
   contracts.StateSender = await stateSender.getAddress();
   const manager = await deploy('RootChainManager', wallet.address, contracts.StateSender, contracts.RootChain, childChainManager);
   contracts.RootChainManager = await manager.getAddress();
-  const predicate = await deploy('ERC20Predicate', contracts.RootChainManager);
+  // exits only burns that name this root chain: ChildERC20.withdraw(amount, rootChainId)
+  const predicate = await deploy('ERC20Predicate', contracts.RootChainManager, rootChainId);
   contracts.ERC20Predicate = await predicate.getAddress();
   await send('register', stateSender.register(contracts.RootChainManager, childChainManager));
   await send('registerPredicate', manager.registerPredicate(await predicate.TOKEN_TYPE(), contracts.ERC20Predicate));

@@ -9,6 +9,28 @@ use sp_core::{H160, U256};
 /// would on Ethereum; each then says how to fix the transaction.
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum Error {
+	/// A field of the backend's receipt or block is missing or not what Ethereum JSON-RPC
+	/// says it is (exit payloads).
+	#[error("the backend's {what} has no valid `{field}`")]
+	BadBackendField {
+		/// What was read.
+		what: &'static str,
+		/// The field.
+		field: &'static str,
+	},
+	/// A block's receipts do not hash to its receipts root (exit payloads).
+	#[error("the receipts of block {block} hash to {computed:?}, not to its receiptsRoot {expected:?}")]
+	ReceiptsRootMismatch {
+		/// Block number.
+		block: u64,
+		/// Root of the rebuilt trie.
+		computed: sp_core::H256,
+		/// The block's `receiptsRoot`.
+		expected: sp_core::H256,
+	},
+	/// The transaction index is not among its block's receipts (exit payloads).
+	#[error("transaction index {0} is not in its block's receipts")]
+	ReceiptNotInBlock(u64),
 	/// `eth_sendRawTransaction` params were not `["0x…"]`.
 	#[error("invalid params: eth_sendRawTransaction takes one 0x-prefixed hex string, the signed transaction")]
 	InvalidParams,
@@ -121,7 +143,10 @@ impl Error {
 			| Self::BackendAnswer { .. }
 			| Self::Node(_)
 			| Self::NodeAnswer { .. }
-			| Self::UnsupportedNodeUrl(_) => -32603,
+			| Self::UnsupportedNodeUrl(_)
+			| Self::BadBackendField { .. }
+			| Self::ReceiptsRootMismatch { .. }
+			| Self::ReceiptNotInBlock(_) => -32603,
 			_ => -32000,
 		}
 	}

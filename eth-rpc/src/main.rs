@@ -11,8 +11,9 @@
 //! them from memory (the server rebuilds a whole block for each receipt). It serves what the
 //! server lacks: polling filters (`filters`, pending transactions from `pending`), the
 //! WebSocket subscription `newPendingTransactions` (`websocket`), `eth_createAccessList` from the server's
-//! prestate tracer (`access_list`) and `eth_getProof` with the node's Substrate read proofs
-//! (`proof`).
+//! prestate tracer (`access_list`), `eth_getProof` with the node's Substrate read proofs
+//! (`proof`), and the bridge's `bttc_getExitPayload` and `bttc_getWithdrawalStatus` from the
+//! block's receipts and the node's checkpoints (`exit`).
 //!
 //! The server's client is generated from the metadata of polkadot-sdk's reference revive
 //! runtime, which BTTC's `Revive` pallet matches (same crate version, same call and runtime-API
@@ -20,6 +21,7 @@
 
 mod access_list;
 mod error;
+mod exit;
 mod filters;
 mod http;
 mod node;

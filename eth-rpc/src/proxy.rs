@@ -84,7 +84,7 @@ pub struct Front {
 	backend: SocketAddr,
 	client: HttpClient,
 	/// Where raw transactions go.
-	node: Node,
+	pub(crate) node: Node,
 	/// The chain id never changes, so it is asked once.
 	chain_id: OnceCell<u64>,
 	/// The last gas price read, and when.
@@ -361,6 +361,8 @@ impl Front {
 		let outcome = match call.get("method").and_then(Value::as_str) {
 			Some(CREATE_ACCESS_LIST) => self.create_access_list(call).await,
 			Some(GET_PROOF) => self.get_proof(call).await,
+			Some(GET_EXIT_PAYLOAD) => self.exit_payload(call).await,
+			Some(GET_WITHDRAWAL_STATUS) => self.withdrawal_status(call).await,
 			_ => return self.filter_answer(call, client).await,
 		};
 		let id = call.get("id").cloned().unwrap_or(Value::Null);
@@ -530,7 +532,7 @@ impl Front {
 
 	/// The backend's result for one call, or the error object to answer (see
 	/// [`http::call_keeping_error`]).
-	async fn backend_answer(&self, method: &str, params: Value) -> Result<Value, Value> {
+	pub(crate) async fn backend_answer(&self, method: &str, params: Value) -> Result<Value, Value> {
 		let url = format!("http://{}/", self.backend);
 		http::call_keeping_error(&self.client, &url, method, params).await
 	}
@@ -984,6 +986,11 @@ const UNPAYABLE_FEE: &str = "Inability to pay some fees";
 const CREATE_ACCESS_LIST: &str = "eth_createAccessList";
 /// Served by the front from the node's read proofs (see [`crate::proof`]).
 const GET_PROOF: &str = "eth_getProof";
+/// Served by the front from the backend's receipts and the node's checkpoints (see
+/// [`crate::exit`]).
+const GET_EXIT_PAYLOAD: &str = "bttc_getExitPayload";
+/// Served by the front: where a burn stands on its way out.
+const GET_WITHDRAWAL_STATUS: &str = "bttc_getWithdrawalStatus";
 /// Most slots one `eth_getProof` proves (each costs the node a proof).
 const MAX_PROOF_SLOTS: usize = 64;
 
@@ -1008,6 +1015,8 @@ fn mentions_answered_method(body: &[u8]) -> bool {
 		"eth_getBlockReceipts",
 		CREATE_ACCESS_LIST,
 		GET_PROOF,
+		GET_EXIT_PAYLOAD,
+		GET_WITHDRAWAL_STATUS,
 	]
 	.iter()
 	.chain(FILTER_METHODS.iter())
@@ -1018,7 +1027,9 @@ fn mentions_answered_method(body: &[u8]) -> bool {
 /// `eth_createAccessList`.
 fn is_front_call(call: &Value) -> bool {
 	call.get("method").and_then(Value::as_str).is_some_and(|method| {
-		FILTER_METHODS.contains(&method) || method == CREATE_ACCESS_LIST || method == GET_PROOF
+		FILTER_METHODS.contains(&method) ||
+			[CREATE_ACCESS_LIST, GET_PROOF, GET_EXIT_PAYLOAD, GET_WITHDRAWAL_STATUS]
+				.contains(&method)
 	})
 }
 

@@ -44,6 +44,8 @@ pub enum AttestedEvent {
 	Staking(StakingEvent),
 	/// A root chain's `RootChain` recorded a checkpoint (`NewHeaderBlock`).
 	CheckpointAck(CheckpointAck),
+	/// A root chain's `StateSender` sent a message to the sidechain (`StateSynced`).
+	StateSynced(crate::bridge::StateSynced),
 }
 
 /// `NewHeaderBlock(proposer, headerBlockId, reward, start, end, root)` of a `RootChain`.
@@ -79,6 +81,9 @@ impl AttestedEvent {
 				ack.start,
 				ack.end
 			),
+			AttestedEvent::StateSynced(sync) => {
+				alloc::format!("state sync {} to {:?}", sync.state_id, sync.receiver)
+			},
 		}
 	}
 }

@@ -9,6 +9,7 @@
 extern crate alloc;
 
 pub mod attestation;
+pub mod bridge;
 pub mod checkpoint;
 pub mod span;
 pub mod staking;

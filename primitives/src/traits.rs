@@ -117,3 +117,22 @@ pub trait BlockLeafSource {
 	/// The leaf of the block being finalized, if its Ethereum view exists.
 	fn current_leaf() -> Option<BlockLeaf>;
 }
+
+/// Sprints of the block producers (the span pallet): deposits are executed at a sprint's
+/// first block, as Bor commits state syncs.
+pub trait SprintSchedule {
+	/// Whether `block` is the first block of a sprint.
+	fn is_sprint_start(block: BlockNumber) -> bool;
+}
+
+/// Child tokens on the EVM, as the bridge credits deposits to them.
+pub trait ChildTokens {
+	/// Calls `deposit(user, depositData)` of the EVM contract `child_token` from the bridge's
+	/// depositor address. `Ok` with the weight used when it succeeded; `Err` with the weight
+	/// used when it reverted, ran out of gas or found no contract (nothing it did stays).
+	fn deposit(child_token: H160, user: H160, deposit_data: &[u8]) -> Result<Weight, Weight>;
+	/// Upper bound of the weight of one [`Self::deposit`].
+	fn max_deposit_weight() -> Weight;
+	/// The EVM address the deposits come from.
+	fn depositor() -> H160;
+}

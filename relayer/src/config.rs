@@ -8,6 +8,7 @@
 //!     "stakeManager": "T…",            // the stake chain's StakeManager (base58 for tron
 //!                                      // transport, 0x-hex otherwise); optional
 //!     "rootChain": "T…",               // this chain's RootChain (checkpoints); optional
+//!     "stateSender": "T…",             // this chain's StateSender (deposits); optional
 //!     "confirmations": 18,             // optional: tron 18, ethereum 6, bsc 15
 //!     "maxFeePerGasGwei": 300,         // optional: cap on a checkpoint's gas price
 //!     "maxPriorityFeePerGasGwei": 3,   // optional: tip of a checkpoint (EIP-1559 chains)
@@ -44,6 +45,8 @@ pub struct ChainConfig {
 	pub stake_manager: Option<H160>,
 	/// `RootChain` address (checkpoints).
 	pub root_chain: Option<H160>,
+	/// `StateSender` address (deposits by state sync).
+	pub state_sender: Option<H160>,
 	/// Most a checkpoint pays per gas, in gwei.
 	pub max_fee_per_gas_gwei: u64,
 	/// Tip per gas of a checkpoint on EIP-1559 chains, in gwei.
@@ -68,6 +71,7 @@ struct RawChain {
 	rpc_urls: Vec<String>,
 	stake_manager: Option<String>,
 	root_chain: Option<String>,
+	state_sender: Option<String>,
 	max_fee_per_gas_gwei: Option<u64>,
 	max_priority_fee_per_gas_gwei: Option<u64>,
 	fee_limit_sun: Option<u64>,
@@ -110,9 +114,10 @@ pub fn parse(text: &str, path: &str) -> Result<Vec<ChainConfig>, Error> {
 		};
 		let stake_manager = c.stake_manager.as_deref().map(address).transpose()?;
 		let root_chain = c.root_chain.as_deref().map(address).transpose()?;
-		if stake_manager.is_none() && root_chain.is_none() {
+		let state_sender = c.state_sender.as_deref().map(address).transpose()?;
+		if stake_manager.is_none() && root_chain.is_none() && state_sender.is_none() {
 			return Err(fail(format!(
-				"chain `{}` names no contract: give stakeManager and/or rootChain",
+				"chain `{}` names no contract: give stakeManager, rootChain and/or stateSender",
 				c.chain
 			)));
 		}
@@ -138,6 +143,7 @@ pub fn parse(text: &str, path: &str) -> Result<Vec<ChainConfig>, Error> {
 			rpc_urls,
 			stake_manager,
 			root_chain,
+			state_sender,
 			max_fee_per_gas_gwei: c.max_fee_per_gas_gwei.unwrap_or(300),
 			max_priority_fee_per_gas_gwei: c.max_priority_fee_per_gas_gwei.unwrap_or(3),
 			fee_limit_sun: c.fee_limit_sun.unwrap_or(300_000_000),
@@ -158,6 +164,9 @@ impl ChainConfig {
 		}
 		if let Some(address) = self.root_chain {
 			contracts.push((address, ContractKind::RootChain));
+		}
+		if let Some(address) = self.state_sender {
+			contracts.push((address, ContractKind::StateSender));
 		}
 		contracts
 	}

@@ -1,7 +1,7 @@
 //! The root-chain contracts as `alloy` bindings generated from their ABIs
 //! (`contracts/artifacts/*.json`, the deployed bytecode's own), and their logs decoded into the
 //! events the sidechain attests: `StakeManager`'s staking events, `RootChain`'s
-//! `NewHeaderBlock`.
+//! `NewHeaderBlock`, `StateSender`'s `StateSynced`.
 
 use crate::error::Error;
 use alloy::{
@@ -11,6 +11,7 @@ use alloy::{
 };
 use bttc_primitives::{
 	attestation::{AttestedEvent, CheckpointAck},
+	bridge::{StateSyncData, StateSynced},
 	staking::{signer_address, SignerPubkey, StakingEvent},
 };
 use sp_core::{H160, H256};
@@ -29,6 +30,13 @@ sol!(
 	"../contracts/artifacts/RootChain.json"
 );
 
+sol!(
+	#[sol(rpc)]
+	#[allow(missing_docs)]
+	StateSender,
+	"../contracts/artifacts/StateSender.json"
+);
+
 /// Which contract a log comes from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ContractKind {
@@ -36,6 +44,8 @@ pub enum ContractKind {
 	StakeManager,
 	/// `RootChain` (every root chain).
 	RootChain,
+	/// `StateSender` (every root chain): deposits.
+	StateSender,
 }
 
 /// Topic 0 of every event the sidechain attests from a contract of `kind`.
@@ -50,6 +60,7 @@ pub fn topics(kind: ContractKind) -> Vec<H256> {
 			StakeManager::Unstaked::SIGNATURE_HASH,
 		],
 		ContractKind::RootChain => vec![RootChain::NewHeaderBlock::SIGNATURE_HASH],
+		ContractKind::StateSender => vec![StateSender::StateSynced::SIGNATURE_HASH],
 	};
 	hashes.into_iter().map(|h| H256(h.0)).collect()
 }
@@ -180,6 +191,18 @@ pub fn decode_log(kind: ContractKind, log: &Log) -> Result<Option<AttestedEvent>
 				root: H256(e.root.0),
 			})
 		}
+		ContractKind::StateSender => {
+			if topic0 != StateSender::StateSynced::SIGNATURE_HASH {
+				return Ok(None);
+			}
+			let e = decode!(StateSender::StateSynced, "StateSynced");
+			AttestedEvent::StateSynced(StateSynced {
+				state_id: to_u64(e.id, "id", "StateSynced", log)?,
+				receiver: H160(e.contractAddress.0 .0),
+				data: StateSyncData::from_bytes(&e.data),
+				root_tx_hash: log.tx_hash,
+			})
+		}
 	};
 	Ok(Some(event))
 }
@@ -206,6 +229,7 @@ mod tests {
 				&["Staked", "Restaked", "StakeUpdate", "SignerChange", "UnstakeInit", "Unstaked"]
 			}
 			ContractKind::RootChain => &["NewHeaderBlock"],
+			ContractKind::StateSender => &["StateSynced"],
 		};
 		all[names.iter().position(|n| *n == name).unwrap()]
 	}
@@ -277,6 +301,40 @@ mod tests {
 		);
 		// The same topic from a StakeManager is nothing the sidechain attests.
 		assert_eq!(decode_log(ContractKind::StakeManager, &log).unwrap(), None);
+	}
+
+	#[test]
+	fn state_synced_decodes_with_its_root_transaction() {
+		let message = [7u8; 40];
+		// data: offset, length, 40 bytes padded to 64
+		let mut data = Vec::new();
+		for w in [word(32), word(40)] {
+			data.extend_from_slice(w.as_bytes());
+		}
+		data.extend_from_slice(&message);
+		data.extend_from_slice(&[0u8; 24]);
+		let log = Log {
+			topics: vec![
+				topic(ContractKind::StateSender, "StateSynced"),
+				word(12),
+				address_topic(H160::repeat_byte(0xcc)),
+			],
+			data,
+			tx_hash: H256::repeat_byte(5),
+		};
+		assert_eq!(
+			decode_log(ContractKind::StateSender, &log).unwrap(),
+			Some(AttestedEvent::StateSynced(StateSynced {
+				state_id: 12,
+				receiver: H160::repeat_byte(0xcc),
+				data: StateSyncData::from_bytes(&message),
+				root_tx_hash: H256::repeat_byte(5),
+			}))
+		);
+		assert_eq!(
+			topic(ContractKind::StateSender, "StateSynced"),
+			H256(alloy::primitives::keccak256(b"StateSynced(uint256,address,bytes)").0)
+		);
 	}
 
 	#[test]

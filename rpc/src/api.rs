@@ -1,4 +1,5 @@
-//! The `bttc_*` JSON-RPC interface and its answers (implemented in [`crate::checkpoint`]).
+//! The `bttc_*` JSON-RPC interface and its answers (implemented in [`crate::checkpoint`] and
+//! [`crate::bridge`]).
 
 use jsonrpsee::{core::RpcResult, proc_macros::rpc};
 use serde::Serialize;
@@ -101,4 +102,80 @@ pub trait BttcApi {
 	#[method(name = "getInclusionProof")]
 	fn get_inclusion_proof(&self, root_chain: String, number: u64)
 		-> RpcResult<InclusionProofJson>;
+}
+
+/// A deposit record: an attested state sync in the bridge's global sequence.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DepositRecordJson {
+	/// Position in the global sequence.
+	pub record_id: u64,
+	/// Root chain (`tron`, `ethereum`, `bsc`).
+	pub root_chain: String,
+	/// The root chain's state id.
+	pub state_id: u64,
+	/// The root transaction.
+	pub root_tx_hash: H256,
+	/// Sidechain block of the attestation.
+	pub attested_at: u32,
+	/// `queued` (runs at the next sprint start), `executed` or `failed`.
+	pub status: String,
+	/// Sidechain block of execution or of the last failed attempt.
+	pub at: Option<u32>,
+	/// Why it failed (`TokenNotMapped`, `ChildTokenFailed`, …); retry with `Bridge::retry`.
+	pub failure: Option<String>,
+	/// Attempts so far.
+	pub attempts: u32,
+}
+
+/// A root chain's state syncs as the bridge took them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StateSyncProgressJson {
+	/// Root chain.
+	pub root_chain: String,
+	/// Last state id taken into the sequence (0 before any).
+	pub last_state_id: u64,
+	/// State syncs attested ahead of a missing one.
+	pub waiting: u32,
+}
+
+/// The bridge's parameters and progress.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BridgeInfoJson {
+	/// The EVM address deposits come from (`RootChainManager.childChainManager`); child
+	/// tokens must let it call `deposit(address,bytes)`.
+	pub depositor: H160,
+	/// Each root chain's progress.
+	pub chains: Vec<StateSyncProgressJson>,
+}
+
+/// Deposits and token mappings.
+#[rpc(server, namespace = "bttc")]
+pub trait BttcBridgeApi {
+	/// The deposit records of root chain `root_chain`'s transaction `root_tx_hash`; empty
+	/// while the state sync waits for 2/3 + 1 of stake to attest it.
+	#[method(name = "getDepositStatus")]
+	fn get_deposit_status(
+		&self,
+		root_chain: String,
+		root_tx_hash: H256,
+	) -> RpcResult<Vec<DepositRecordJson>>;
+
+	/// Deposit record `record_id` of the global sequence.
+	#[method(name = "getDepositRecord")]
+	fn get_deposit_record(&self, record_id: u64) -> RpcResult<Option<DepositRecordJson>>;
+
+	/// The depositor address and every root chain's state-sync progress.
+	#[method(name = "getBridgeInfo")]
+	fn get_bridge_info(&self) -> RpcResult<BridgeInfoJson>;
+
+	/// The child token governance mapped to `root_token` of `root_chain`, if any.
+	#[method(name = "getChildToken")]
+	fn get_child_token(&self, root_chain: String, root_token: H160) -> RpcResult<Option<H160>>;
+
+	/// The root token of `root_chain` mapped to `child_token`, if any.
+	#[method(name = "getRootToken")]
+	fn get_root_token(&self, root_chain: String, child_token: H160) -> RpcResult<Option<H160>>;
 }

@@ -25,16 +25,16 @@ const INVALID_PARAMS: i32 = -32602;
 /// The node cannot answer (state, index).
 const UNAVAILABLE: i32 = -32000;
 
-fn invalid(message: impl Into<String>) -> ErrorObjectOwned {
+pub(crate) fn invalid(message: impl Into<String>) -> ErrorObjectOwned {
 	ErrorObjectOwned::owned(INVALID_PARAMS, message.into(), None::<()>)
 }
 
-fn unavailable(message: impl Into<String>) -> ErrorObjectOwned {
+pub(crate) fn unavailable(message: impl Into<String>) -> ErrorObjectOwned {
 	ErrorObjectOwned::owned(UNAVAILABLE, message.into(), None::<()>)
 }
 
 /// The root chain named `name` (`tron`, `ethereum`, `bsc`).
-fn root_chain(name: &str) -> RpcResult<RootChainId> {
+pub(crate) fn root_chain(name: &str) -> RpcResult<RootChainId> {
 	match name.to_ascii_lowercase().as_str() {
 		"tron" => Ok(RootChainId::Tron),
 		"ethereum" => Ok(RootChainId::Ethereum),
@@ -43,7 +43,7 @@ fn root_chain(name: &str) -> RpcResult<RootChainId> {
 	}
 }
 
-fn name_of(chain: RootChainId) -> String {
+pub(crate) fn name_of(chain: RootChainId) -> String {
 	format!("{chain:?}").to_ascii_lowercase()
 }
 

@@ -5,9 +5,12 @@
 //! ([`api::BttcApiServer`]: `bttc_getRootHash`, `bttc_getLatestCheckpoint`,
 //! `bttc_getPendingCheckpoint`, `bttc_getCheckpointCovering`, `bttc_getInclusionProof`), served
 //! from the runtime's checkpoint state and the node's [leaf index](leaves), which the node runs
-//! beside the RPC server ([`leaves::run`]).
+//! beside the RPC server ([`leaves::run`]), and `bttc_*` deposits and token mappings
+//! ([`api::BttcBridgeApiServer`]: `bttc_getDepositStatus`, `bttc_getDepositRecord`,
+//! `bttc_getBridgeInfo`, `bttc_getChildToken`, `bttc_getRootToken`).
 
 pub mod api;
+pub mod bridge;
 pub mod checkpoint;
 pub mod leaves;
 
@@ -47,6 +50,7 @@ where
 	C::Api: pallet_transaction_payment_rpc::TransactionPaymentRuntimeApi<Block, Balance>,
 	C::Api: BlockBuilder<Block>,
 	C::Api: bttc_primitives::checkpoint::CheckpointApi<Block>,
+	C::Api: bttc_primitives::bridge::BridgeApi<Block>,
 	P: TransactionPool<Block = Block> + 'static,
 {
 	use pallet_transaction_payment_rpc::{TransactionPayment, TransactionPaymentApiServer};
@@ -57,7 +61,8 @@ where
 
 	module.merge(System::new(client.clone(), pool).into_rpc())?;
 	module.merge(TransactionPayment::new(client.clone()).into_rpc())?;
-	module.merge(api::BttcApiServer::into_rpc(checkpoint::Bttc::<Block, C>::new(client)))?;
+	module.merge(api::BttcApiServer::into_rpc(checkpoint::Bttc::<Block, C>::new(client.clone())))?;
+	module.merge(api::BttcBridgeApiServer::into_rpc(bridge::Bridge::<Block, C>::new(client)))?;
 
 	Ok(module)
 }

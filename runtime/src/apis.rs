@@ -234,6 +234,46 @@ pallet_revive::impl_runtime_apis_plus_revive_traits!(
 		}
 	}
 
+	impl bttc_primitives::bridge::BridgeApi<Block> for Runtime {
+		fn records_by_root_tx(
+			chain: bttc_primitives::RootChainId,
+			root_tx_hash: sp_core::H256,
+		) -> Vec<bttc_primitives::bridge::StateSyncRecord> {
+			crate::apis::migrated_view();
+			crate::Bridge::records_by_root_tx(chain, root_tx_hash, 16)
+		}
+
+		fn record(id: u64) -> Option<bttc_primitives::bridge::StateSyncRecord> {
+			crate::apis::migrated_view();
+			pallet_bttc_bridge::Records::<Runtime>::get(id)
+		}
+
+		fn child_token(
+			chain: bttc_primitives::RootChainId,
+			root_token: sp_core::H160,
+		) -> Option<sp_core::H160> {
+			crate::apis::migrated_view();
+			pallet_bttc_bridge::ChildTokenOf::<Runtime>::get(chain, root_token)
+		}
+
+		fn root_token(
+			chain: bttc_primitives::RootChainId,
+			child_token: sp_core::H160,
+		) -> Option<sp_core::H160> {
+			crate::apis::migrated_view();
+			pallet_bttc_bridge::RootTokenOf::<Runtime>::get(chain, child_token)
+		}
+
+		fn chain_progress(chain: bttc_primitives::RootChainId) -> (u64, u32) {
+			crate::apis::migrated_view();
+			crate::Bridge::chain_progress(chain)
+		}
+
+		fn depositor() -> sp_core::H160 {
+			crate::configs::bridge::DEPOSITOR
+		}
+	}
+
 	impl sp_session::SessionKeys<Block> for Runtime {
 		fn generate_session_keys(
 			owner: Vec<u8>,

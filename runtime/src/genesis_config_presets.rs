@@ -262,6 +262,10 @@ pub const DEV_CHECKPOINTS: StreamParams = StreamParams {
 	max_length: 32,
 };
 
+/// Balance of the bridge's depositor at genesis, for the storage deposits of new token holders
+/// (0.00002 BTT per new holder of a child token).
+pub const DEPOSITOR_ENDOWMENT: Balance = 1_000 * bttc_primitives::currency::BTT;
+
 /// Builds the genesis JSON patch for a chain.
 fn genesis(
 	validators: Vec<GenesisValidator>,
@@ -273,6 +277,9 @@ fn genesis(
 	checkpoints: StreamParams,
 	fast_tracks: bool,
 ) -> Value {
+	// The bridge's depositor pays the storage deposits of new token holders.
+	let mut endowed = endowed;
+	endowed.push((crate::configs::bridge::depositor_account(), DEPOSITOR_ENDOWMENT));
 	let stakes: Vec<(GrandpaId, TokenAmount)> =
 		validators.iter().map(|v| (v.keys.grandpa.clone(), v.stake)).collect();
 	build_struct_json_patch!(RuntimeGenesisConfig {

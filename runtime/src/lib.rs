@@ -81,7 +81,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: Cow::Borrowed("bttc"),
 	impl_name: Cow::Borrowed("bttc-node"),
 	authoring_version: 1,
-	spec_version: 106,
+	spec_version: 107,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 1,
@@ -228,6 +228,10 @@ mod runtime {
 	/// Attestation of root-chain events by 2/3 + 1 of stake.
 	#[runtime::pallet_index(23)]
 	pub type Attestation = pallet_bttc_attestation;
+
+	/// Deposits from the root chains: attested state syncs, executed on the EVM.
+	#[runtime::pallet_index(24)]
+	pub type Bridge = pallet_bttc_bridge;
 
 	/// Proposals' calls, stored by hash.
 	#[runtime::pallet_index(30)]

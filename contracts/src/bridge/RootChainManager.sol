@@ -16,6 +16,10 @@ import {ExitPayload} from "./ExitPayload.sol";
 /// @notice Bridge entry point on a root chain. Deposits lock tokens in the token type's
 /// predicate and send a state sync to the sidechain's child chain manager; exits prove a
 /// burn on the sidechain (receipt in a block covered by a checkpoint) and release tokens.
+/// The proven log must be the child token's Burned(from, rootChainId, amount) naming this
+/// root chain (the token type's predicate checks it against its own rootChainId), so one
+/// burn exits on one root chain only, although every root chain's manager may map the same
+/// child token and accept the same checkpoints.
 /// @dev State sync messages (to `childChainManager`):
 ///   deposit: abi.encode(DEPOSIT, abi.encode(user, rootToken, abi.encode(amount)))
 ///   mapping: abi.encode(MAP_TOKEN, abi.encode(rootToken, childToken, tokenType))
@@ -105,7 +109,10 @@ contract RootChainManager is Ownable, ReentrancyGuard {
     }
 
     /// @notice Release tokens burnt on the sidechain. `inputData` is the exit payload (see
-    /// ExitPayload). Each (blockNumber, branchMask, logIndex) exits at most once.
+    /// ExitPayload); its logIndex must point at the child token's Burned log naming this
+    /// root chain (checked by the predicate; a Transfer log or a burn for another root chain
+    /// reverts). Each (blockNumber, branchMask, logIndex) exits at most once here; the root
+    /// chain id in the Burned log keeps other root chains from exiting it too.
     function exit(bytes calldata inputData) external nonReentrant {
         ExitPayload.Payload memory p = ExitPayload.decode(inputData);
 

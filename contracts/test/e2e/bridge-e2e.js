@@ -2,7 +2,9 @@
 // End-to-end check of a deployment made by scripts/deploy-contracts.sh, on real anvil nodes:
 //   root (stake mode, "TRON" role)  — deployment checks, deposit, checkpoint, exit, replay
 //   child (the sidechain stand-in)   — ChildERC20 credited from the StateSynced event, burn
-//   mirror (mirror mode, "BSC" role) — staking sync signed by the validators, checkpoint
+//                                      withdraw(amount, root chain id of the stake chain)
+//   mirror (mirror mode, "BSC" role) — staking sync signed by the validators, checkpoint; the
+//                                      same burn's exit refused there (it names the other chain)
 // Prints "ok - …" / "not ok - …" per check and exits non-zero if any failed.
 // usage: bridge-e2e.js <root-url> <stake-deployment.json> <child-url> <mirror-url> <mirror-deployment.json> <validators.json>
 'use strict';
@@ -24,6 +26,18 @@ function check(cond, what) {
 }
 async function expectRevert(p, what) {
   try { const tx = await p; await tx.wait(); check(false, `${what} (did not revert)`); } catch (e) { check(true, `${what} reverts: ${e.revert?.name || e.shortMessage || 'reverted'}`); }
+}
+
+const BURNED = ethers.id('Burned(address,uint256,uint256)');
+const TRANSFER = ethers.id('Transfer(address,address,uint256)');
+const predicateIface = new ethers.Interface(artifact('ERC20Predicate').abi);
+/** The custom error a call reverts with, decoded with the predicate's ABI where it is one of its errors. */
+async function revertReason(call) {
+  try { await call(); return '(no revert)'; } catch (e) {
+    const data = e.data ?? e.info?.error?.data;
+    try { const d = predicateIface.parseError(data); if (d) return `${d.name}(${d.args.join(', ')})`; } catch (_) { /* not a predicate error */ }
+    return e.revert?.name || e.shortMessage || 'reverted';
+  }
 }
 
 const provider = (url) => new ethers.JsonRpcProvider(url, undefined, { cacheTimeout: -1, pollingInterval: 50 });
@@ -61,6 +75,9 @@ async function main() {
   check((await rc.validatorSet()) === C.StakeManager && (await sm.rootChain()) === C.RootChain, 'RootChain <-> StakeManager wired');
   check((await rc.childChainId()) === BigInt(stake.childChainId), `RootChain checkpoints child chain ${stake.childChainId}`);
   check((await sender.registrations(stake.childChainManager)) === C.RootChainManager, 'RootChainManager registered in StateSender');
+  const pred = contract('ERC20Predicate', C.ERC20Predicate, deployer);
+  check((await pred.rootChainId()) === BigInt(stake.rootChainId) && (await pred.manager()) === C.RootChainManager,
+    `ERC20Predicate exits burns naming root chain ${stake.rootChainId} for the RootChainManager`);
 
   // ---- child chain token; map it on the root chain
   const childDeployer = new ethers.NonceManager(new ethers.Wallet(ANVIL_KEY0, childP));
@@ -88,16 +105,26 @@ async function main() {
   const childUser = new ethers.NonceManager(userW.connect(childP));
   await (await childDeployer.sendTransaction({ to: userW.address, value: ethers.parseEther('1') })).wait();
   const burnAmount = ethers.parseEther('200');
-  const burnTx = await child.connect(childUser).withdraw(burnAmount);
-  await burnTx.wait();
+  await expectRevert(child.connect(childUser).withdraw(burnAmount, 0, { gasLimit: 200_000 }), 'withdraw naming root chain 0');
+  const burnTx = await child.connect(childUser).withdraw(burnAmount, stake.rootChainId);
+  const burnRcpt = await burnTx.wait();
+  const word = (x) => ethers.zeroPadValue(ethers.toBeHex(x), 32);
+  const burnedIdx = burnRcpt.logs.findIndex((l) => l.address === childToken && l.topics[0] === BURNED);
+  const transferIdx = burnRcpt.logs.findIndex((l) => l.address === childToken && l.topics[0] === TRANSFER);
+  check(burnedIdx > transferIdx && transferIdx >= 0 && burnRcpt.logs[burnedIdx].topics[1] === word(userW.address)
+    && burnRcpt.logs[burnedIdx].topics[2] === word(stake.rootChainId) && BigInt(burnRcpt.logs[burnedIdx].data) === burnAmount
+    && BigInt(burnRcpt.logs[transferIdx].topics[2]) === 0n,
+    `burn emitted Transfer(user, 0x0) then Burned(user, ${stake.rootChainId}, ${ethers.formatEther(burnAmount)})`);
   for (let i = 0; i < 2; i++) await (await childDeployer.sendTransaction({ to: userW.address, value: 1n })).wait();
 
   // ---- checkpoint of child blocks [0, latest], signed by 3 of 4 validators
-  const proof = await burnProof(childUrl, burnTx.hash, 0);
+  const proof = await burnProof(childUrl, burnTx.hash, burnedIdx);
   check(true, `receipt trie of child block ${proof.blockNumber} rebuilt; root equals the header's receiptsRoot`);
   const last = await childP.getBlockNumber();
   const blocks = await blockRange(childUrl, 0, last);
   const exitData = buildExit(proof, 1, blocks);
+  // the same receipt proven at the burn's Transfer log: a valid proof of a log that is no exit
+  const transferExit = buildExit({ ...proof, logIndex: transferIdx }, 1, blocks);
   const data = checkpointData({ proposer: vset[0].signer, start: 0, end: last, root: exitData.root, childChainId: stake.childChainId });
   const under = signSorted('0x01', data, vkeys.slice(0, 2));
   await expectRevert(rc.submitCheckpoint(data, under.sigs, { gasLimit: 2_000_000 }), 'checkpoint signed by 2 of 4');
@@ -110,6 +137,8 @@ async function main() {
   const exitRcpt = await (await rcm.connect(user).exit(exitData.payload)).wait();
   check((await btt.balanceOf(userW.address)) - before === burnAmount, `exit paid ${ethers.formatEther(burnAmount)} BTT (gas ${exitRcpt.gasUsed})`);
   await expectRevert(rcm.connect(user).exit(exitData.payload, { gasLimit: 2_000_000 }), 'replayed exit');
+  const transferReason = await revertReason(() => rcm.connect(user).exit.staticCall(transferExit.payload));
+  check(transferReason === 'NotBurnLog()', `exit of the burn's Transfer-to-zero log refused: ${transferReason}`);
 
   // ---- the mirror root chain ("BSC"): staking sync, then the same checkpoint stream
   const M = mirrorDep.contracts;
@@ -129,6 +158,21 @@ async function main() {
   const withNew = signSorted('0x01', data, [...vkeys.slice(0, 3), newSigner.privateKey]);
   await (await mrc.submitCheckpoint(data, withNew.sigs)).wait();
   check((await mrc.currentHeaderBlock()) === 1n, 'mirror RootChain accepted the checkpoint signed by the synced set');
+
+  // ---- the burn named the stake chain: the mirror chain, holding the same checkpoint and
+  // mapping the same child token, refuses its exit
+  const mrcm = contract('RootChainManager', M.RootChainManager, mDeployer);
+  const mpred = contract('ERC20Predicate', M.ERC20Predicate, mDeployer);
+  const mbtt = contract('BTTToken', M.BTTToken, mDeployer);
+  check((await mpred.rootChainId()) === BigInt(mirrorDep.rootChainId), `mirror ERC20Predicate exits burns naming root chain ${mirrorDep.rootChainId}`);
+  await (await mrcm.mapToken(M.BTTToken, childToken, ethers.id('ERC20'))).wait();
+  await (await mbtt.transfer(M.ERC20Predicate, burnAmount)).wait(); // funds, so only the chain id can refuse
+  const mirrorReason = await revertReason(() => mrcm.exit.staticCall(exitData.payload));
+  check(mirrorReason === `WrongRootChain(${mirrorDep.rootChainId}, ${stake.rootChainId})`,
+    `exit of the stake-chain burn refused on the mirror chain: ${mirrorReason}`);
+  await expectRevert(mrcm.exit(exitData.payload, { gasLimit: 2_000_000 }), 'mirror exit of a burn naming another root chain');
+  check((await mbtt.balanceOf(M.ERC20Predicate)) === burnAmount && (await mbtt.balanceOf(userW.address)) === 0n,
+    'mirror predicate paid nothing');
 
   console.log(`e2e: ${passed} passed, ${failed} failed`);
   process.exit(failed ? 1 : 0);

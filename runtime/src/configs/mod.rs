@@ -1,5 +1,6 @@
 //! Configuration of every pallet in the runtime.
 
+pub mod bridge;
 pub mod evm;
 pub mod finality;
 
@@ -238,6 +239,7 @@ impl OnAttested<AttestedEvent> for RouteAttested {
 		match event {
 			AttestedEvent::Staking(event) => Staking::on_attested(chain, event),
 			AttestedEvent::CheckpointAck(ack) => crate::Checkpoint::on_attested(chain, ack),
+			AttestedEvent::StateSynced(sync) => crate::Bridge::on_attested(chain, sync),
 		}
 	}
 
@@ -246,7 +248,9 @@ impl OnAttested<AttestedEvent> for RouteAttested {
 		let checkpoint = <crate::Checkpoint as OnAttested<
 			bttc_primitives::attestation::CheckpointAck,
 		>>::max_weight();
-		staking.max(checkpoint)
+		let bridge =
+			<crate::Bridge as OnAttested<bttc_primitives::bridge::StateSynced>>::max_weight();
+		staking.max(checkpoint).max(bridge)
 	}
 }
 

@@ -183,8 +183,8 @@ impl RootChain {
 	}
 
 	/// This chain's entry in the validators' `--root-chains` file, `confirmations` deep:
-	/// through the TRON API emulation if there is one, with its `StakeManager` (stake chain)
-	/// and, with `checkpoints`, its `RootChain`.
+	/// through the TRON API emulation if there is one, with its `StakeManager` (stake chain),
+	/// its `StateSender` (deposits) and, with `checkpoints`, its `RootChain`.
 	pub fn root_chains_entry(&self, confirmations: u64, checkpoints: bool) -> serde_json::Value {
 		let mut entry = match &self.tron_api {
 			Some(api) => serde_json::json!({
@@ -203,6 +203,11 @@ impl RootChain {
 		entry["confirmations"] = confirmations.into();
 		if checkpoints {
 			entry["rootChain"] = self.contract("RootChain").into();
+		}
+		// Deposits: the validators attest this chain's state syncs.
+		let state_sender = self.contract("StateSender");
+		if !state_sender.is_empty() {
+			entry["stateSender"] = state_sender.into();
 		}
 		let stake_manager = self.contract("StakeManager");
 		if !stake_manager.is_empty() {

@@ -4,7 +4,8 @@
 //! (anvils with the BTTC contracts deployed: the stake chain with the dev validators staked
 //! and TRON's HTTP API emulated in front of it, two mirror chains), and an `eth-rpc` beside
 //! each validator: started by
-//! [`Network::start`] from a [`NetworkConfig`], stopped when dropped. The node's and the
+//! [`Network::start`] from a [`NetworkConfig`], stopped when dropped; [`bridge`] drives the
+//! bridge on it (tokens mapped, deposits, burns, exits). The node's and the
 //! relayer's integration tests, `scripts/local-network.sh` (through the `bttc-network`
 //! binary) and the benchmarks all start their networks here.
 //!
@@ -16,6 +17,7 @@
 // test at that line.
 #![allow(clippy::unwrap_used)]
 
+pub mod bridge;
 mod eth_rpc;
 mod extrinsics;
 mod network;

@@ -96,11 +96,13 @@ pub fn hash_field(value: &Value, what: &'static str, field: &'static str) -> Res
 	Ok(H256::from_slice(&bytes))
 }
 
-/// The consensus encoding of a receipt given as `eth_getTransactionReceipt` answers it.
-pub fn encode_receipt(receipt: &Value) -> Result<Vec<u8>, Error> {
+/// The consensus encoding of a receipt given as `eth_getTransactionReceipt` answers it, with
+/// `cumulative` as its cumulative gas used: `pallet-revive-eth-rpc` answers
+/// `cumulativeGasUsed` 0, while the runtime hashes the block's running sum of `gasUsed`
+/// ([`encode_block_receipts`]).
+pub fn encode_receipt(receipt: &Value, cumulative: u128) -> Result<Vec<u8>, Error> {
 	const WHAT: &str = "receipt";
 	let status = quantity_field(receipt, WHAT, "status")?;
-	let cumulative = quantity_field(receipt, WHAT, "cumulativeGasUsed")?;
 	let bloom = hex_field(receipt, WHAT, "logsBloom")?;
 	if bloom.len() != 256 {
 		return Err(Error::BadBackendField { what: WHAT, field: "logsBloom" });
@@ -150,6 +152,22 @@ pub fn encode_receipt(receipt: &Value) -> Result<Vec<u8>, Error> {
 		typed.extend_from_slice(&body);
 		typed
 	})
+}
+
+/// The consensus encodings of a block's receipts, in transaction order, each with the running
+/// sum of `gasUsed` up to it as its cumulative gas used (what `pallet-revive`'s block builder
+/// hashes into the receipts root).
+pub fn encode_block_receipts(receipts: &[Value]) -> Result<Vec<Vec<u8>>, Error> {
+	let mut sorted: Vec<&Value> = receipts.iter().collect();
+	sorted.sort_by_key(|r| quantity_field(r, "receipt", "transactionIndex").unwrap_or(u128::MAX));
+	let mut cumulative = 0u128;
+	sorted
+		.into_iter()
+		.map(|receipt| {
+			cumulative = cumulative.saturating_add(quantity_field(receipt, "receipt", "gasUsed")?);
+			encode_receipt(receipt, cumulative)
+		})
+		.collect()
 }
 
 /// The receipt-trie key of transaction `index`: `rlp(index)`.
@@ -480,16 +498,10 @@ impl crate::proxy::Front {
 			self.backend_answer("eth_getBlockByNumber", serde_json::json!([number, false])),
 			self.backend_answer("eth_getBlockReceipts", serde_json::json!([number])),
 		)?;
-		let mut receipts = receipts
+		let receipts = receipts
 			.as_array()
-			.cloned()
 			.ok_or_else(|| rpc_error(-32603, format!("{METHOD}: no receipts for block {block_number}")))?;
-		receipts.sort_by_key(|r| quantity_field(r, "receipt", "transactionIndex").unwrap_or(u128::MAX));
-		let encoded = receipts
-			.iter()
-			.map(encode_receipt)
-			.collect::<Result<Vec<_>, _>>()
-			.map_err(|e| field_error(METHOD, e))?;
+		let encoded = encode_block_receipts(receipts).map_err(|e| field_error(METHOD, e))?;
 		let trie = ReceiptTrie::new(encoded);
 		let receipt_root = hash_field(&block, "block", "receiptsRoot").map_err(|e| field_error(METHOD, e))?;
 		let tx_root = hash_field(&block, "block", "transactionsRoot").map_err(|e| field_error(METHOD, e))?;
@@ -774,16 +786,25 @@ mod tests {
 	#[test]
 	fn receipts_encode_as_ethereum_consensus_receipts() {
 		let bloom = format!("0x{}", "00".repeat(256));
-		let legacy = json!({"status": "0x1", "cumulativeGasUsed": "0x5208", "logsBloom": bloom, "logs": [], "type": "0x0"});
-		let encoded = encode_receipt(&legacy).unwrap();
+		let legacy = json!({"status": "0x1", "cumulativeGasUsed": "0x0", "logsBloom": bloom, "logs": [], "type": "0x0"});
+		let encoded = encode_receipt(&legacy, 21_000).unwrap();
 		assert_eq!(encoded[0], 0xf9, "a legacy receipt is a bare list");
-		let typed = json!({"status": "0x0", "cumulativeGasUsed": "0x5208", "logsBloom": bloom, "logs": [], "type": "0x2"});
-		let encoded = encode_receipt(&typed).unwrap();
+		let typed = json!({"status": "0x0", "cumulativeGasUsed": "0x0", "logsBloom": bloom, "logs": [], "type": "0x2"});
+		let encoded = encode_receipt(&typed, 21_000).unwrap();
 		assert_eq!(encoded[0], 0x02);
 		assert_eq!(encoded[4], 0x80, "a failed receipt's status is the empty string");
+		assert_eq!(&encoded[5..8], &[0x82, 0x52, 0x08], "the cumulative gas given, not the answer's");
 		assert!(matches!(
-			encode_receipt(&json!({"status": "0x1"})),
-			Err(Error::BadBackendField { field: "cumulativeGasUsed", .. })
+			encode_receipt(&json!({"status": "0x1"}), 0),
+			Err(Error::BadBackendField { field: "logsBloom", .. })
 		));
+		// Cumulative gas is the running sum of gasUsed in transaction order.
+		let receipt = |index: u8, gas: u32| {
+			json!({"status": "0x1", "gasUsed": format!("0x{gas:x}"), "transactionIndex": format!("0x{index:x}"),
+				"cumulativeGasUsed": "0x0", "logsBloom": bloom, "logs": [], "type": "0x2"})
+		};
+		let block = encode_block_receipts(&[receipt(1, 30_000), receipt(0, 21_000)]).unwrap();
+		assert_eq!(block[0], encode_receipt(&receipt(0, 21_000), 21_000).unwrap());
+		assert_eq!(block[1], encode_receipt(&receipt(1, 30_000), 51_000).unwrap());
 	}
 }

@@ -204,6 +204,19 @@ mod tests {
 	}
 
 	#[test]
+	fn a_state_sender_alone_is_followed_for_deposits() {
+		let chains = parse(
+			r#"{"chains":[{"chain":"ethereum","transport":"ethereum","rpcUrl":"http://e","stateSender":"0xa614f803b6fd780986a42c78ec9c7f77e6ded13c"}]}"#,
+			"test.json",
+		)
+		.unwrap();
+		assert_eq!(
+			chains[0].contracts(),
+			vec![(chains[0].state_sender.unwrap(), ContractKind::StateSender)]
+		);
+	}
+
+	#[test]
 	fn several_endpoints_per_chain() {
 		let chains = parse(
 			r#"{"chains":[{"chain":"bsc","transport":"ethereum","rpcUrl":"http://a","rpcUrls":["http://b","http://c"],"stakeManager":"0xa614f803b6fd780986a42c78ec9c7f77e6ded13c"}]}"#,

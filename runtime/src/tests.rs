@@ -226,11 +226,13 @@ mod presets {
 		build("local").execute_with(|| {
 			let bob: AccountId = Sr25519Keyring::Bob.into();
 			assert_eq!(Balances::free_balance(&bob), DEV_ENDOWMENT);
-			// 14 Substrate and 10 Ethereum dev accounts, and the existential deposit
-			// pallet-revive keeps in its own account.
+			let depositor = crate::configs::bridge::depositor_account();
+			assert_eq!(Balances::free_balance(&depositor), DEPOSITOR_ENDOWMENT);
+			// 14 Substrate and 10 Ethereum dev accounts, the bridge's depositor, and the
+			// existential deposit pallet-revive keeps in its own account.
 			assert_eq!(
 				pallet_balances::TotalIssuance::<Runtime>::get(),
-				DEV_ENDOWMENT * 24 + EXISTENTIAL_DEPOSIT
+				DEV_ENDOWMENT * 24 + DEPOSITOR_ENDOWMENT + EXISTENTIAL_DEPOSIT
 			);
 		});
 	}

@@ -436,10 +436,11 @@ async fn run(cli: Cli) -> Result<(), String> {
 		},
 		Command::Status(Status::Withdraw { eth_rpc, root_chain, tx, root_rpc, manager }) => {
 			chain_id(&root_chain)?;
-			let reader = reader(&eth_rpc)?;
-			let mut status = raw(&reader, "bttc_getWithdrawalStatus", serde_json::json!([tx, root_chain])).await?;
-			if let (Some(root_rpc), Some(manager), Some("exitable")) = (root_rpc, manager, status["status"].as_str()) {
-				let exit = raw(&reader, "bttc_getExitPayload", serde_json::json!([tx, root_chain])).await?;
+			let eth = reader(&eth_rpc)?;
+			let mut status = raw(&eth, "bttc_getWithdrawalStatus", serde_json::json!([tx, root_chain])).await?;
+			let exitable = status["status"] == "exitable";
+			if let (Some(root_rpc), Some(manager), true) = (root_rpc, manager, exitable) {
+				let exit = raw(&eth, "bttc_getExitPayload", serde_json::json!([tx, root_chain])).await?;
 				let exit_hash: B256 = serde_json::from_value(exit["exitHash"].clone()).map_err(|e| e.to_string())?;
 				let root = reader(&root_rpc)?;
 				if IRootChainManager::new(manager, &root).processedExits(exit_hash).call().await.map_err(|e| e.to_string())? {

@@ -104,25 +104,38 @@ async fn run(args: Args) -> Result<BridgeReport, String> {
 			let burn_tx = burn["transactionHash"].as_str().ok_or("burn without hash")?.to_string();
 			let number = burn["blockNumber"].clone();
 			let provable = time_until("burn exit-provable", Duration::from_secs(600), || async {
-				rpc_outcome(&eth_rpc, "bttc_getExitPayload", vec![burn_tx.clone().into(), side.name.into()])
-					.await
-					.is_ok()
+				rpc_outcome(
+					&eth_rpc,
+					"bttc_getExitPayload",
+					vec![burn_tx.clone().into(), side.name.into()],
+				)
+				.await
+				.is_ok()
 			})
 			.await?;
 			let now_unix = std::time::SystemTime::now()
 				.duration_since(std::time::UNIX_EPOCH)
 				.map_err(|e| e.to_string())?
 				.as_secs_f64();
-			let block = rpc_outcome(&eth_rpc, "eth_getBlockByNumber", vec![number, false.into()]).await?;
+			let block =
+				rpc_outcome(&eth_rpc, "eth_getBlockByNumber", vec![number, false.into()]).await?;
 			let block_time = block["timestamp"]
 				.as_str()
 				.and_then(|t| u64::from_str_radix(t.trim_start_matches("0x"), 16).ok())
 				.ok_or("block without timestamp")?;
-			let exit = rpc_outcome(&eth_rpc, "bttc_getExitPayload", vec![burn_tx.clone().into(), side.name.into()]).await?;
+			let exit = rpc_outcome(
+				&eth_rpc,
+				"bttc_getExitPayload",
+				vec![burn_tx.clone().into(), side.name.into()],
+			)
+			.await?;
 			let root_before = side.root_balance();
 			side.exit(exit["payload"].as_str().ok_or("no payload")?)?;
 			if side.root_balance() != root_before + 5 * TOKEN {
-				return Err(format!("round {round} on {}: the exit did not release 5 tokens", side.name));
+				return Err(format!(
+					"round {round} on {}: the exit did not release 5 tokens",
+					side.name
+				));
 			}
 			eprintln!(
 				"round {round} {}: deposit {deposit:.1} s, exit-provable {provable:.1} s after the burn's receipt",
@@ -195,10 +208,10 @@ async fn main() {
 				std::process::exit(1);
 			}
 			print!("{}", markdown(&report));
-		},
+		}
 		Err(e) => {
 			eprintln!("Error: {e}");
 			std::process::exit(1);
-		},
+		}
 	}
 }

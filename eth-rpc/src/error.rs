@@ -19,7 +19,9 @@ pub enum Error {
 		field: &'static str,
 	},
 	/// A block's receipts do not hash to its receipts root (exit payloads).
-	#[error("the receipts of block {block} hash to {computed:?}, not to its receiptsRoot {expected:?}")]
+	#[error(
+		"the receipts of block {block} hash to {computed:?}, not to its receiptsRoot {expected:?}"
+	)]
 	ReceiptsRootMismatch {
 		/// Block number.
 		block: u64,

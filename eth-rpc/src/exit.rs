@@ -78,7 +78,11 @@ fn hex_field(value: &Value, what: &'static str, field: &'static str) -> Result<V
 }
 
 /// A `0x` quantity field.
-pub fn quantity_field(value: &Value, what: &'static str, field: &'static str) -> Result<u128, Error> {
+pub fn quantity_field(
+	value: &Value,
+	what: &'static str,
+	field: &'static str,
+) -> Result<u128, Error> {
 	value
 		.get(field)
 		.and_then(Value::as_str)
@@ -154,14 +158,21 @@ pub fn encode_receipt(receipt: &Value, cumulative: u128) -> Result<Vec<u8>, Erro
 	})
 }
 
-/// The consensus encodings of a block's receipts, in transaction order, each with the running
+/// A block's receipts in transaction order. Their positions in it are their keys in the
+/// receipt trie: `transactionIndex` counts every extrinsic of the block (the timestamp
+/// inherent first), not only the Ethereum transactions the block builder hashes.
+pub fn in_block_order(receipts: &[Value]) -> Vec<&Value> {
+	let mut sorted: Vec<&Value> = receipts.iter().collect();
+	sorted.sort_by_key(|r| quantity_field(r, "receipt", "transactionIndex").unwrap_or(u128::MAX));
+	sorted
+}
+
+/// The consensus encodings of a block's receipts ([`in_block_order`]), each with the running
 /// sum of `gasUsed` up to it as its cumulative gas used (what `pallet-revive`'s block builder
 /// hashes into the receipts root).
 pub fn encode_block_receipts(receipts: &[Value]) -> Result<Vec<Vec<u8>>, Error> {
-	let mut sorted: Vec<&Value> = receipts.iter().collect();
-	sorted.sort_by_key(|r| quantity_field(r, "receipt", "transactionIndex").unwrap_or(u128::MAX));
 	let mut cumulative = 0u128;
-	sorted
+	in_block_order(receipts)
 		.into_iter()
 		.map(|receipt| {
 			cumulative = cumulative.saturating_add(quantity_field(receipt, "receipt", "gasUsed")?);
@@ -225,14 +236,13 @@ fn build(
 	} else {
 		let first = &entries[0].0;
 		let last = &entries[entries.len() - 1].0;
-		let shared = first[depth..]
-			.iter()
-			.zip(&last[depth..])
-			.take_while(|(a, b)| a == b)
-			.count();
+		let shared = first[depth..].iter().zip(&last[depth..]).take_while(|(a, b)| a == b).count();
 		if shared > 0 {
 			let child = build(entries, depth + shared, target, proof);
-			rlp_list(&[rlp_bytes(&hex_prefix(&first[depth..depth + shared], false)), reference(&child)])
+			rlp_list(&[
+				rlp_bytes(&hex_prefix(&first[depth..depth + shared], false)),
+				reference(&child),
+			])
 		} else {
 			let mut items = Vec::with_capacity(17);
 			let mut value = Vec::new();
@@ -312,9 +322,9 @@ pub fn burn_log_index(receipt: &Value, root_chain_id: u8) -> Option<(u64, H160)>
 	let burned = format!("{:?}", burned_topic());
 	receipt.get("logs")?.as_array()?.iter().enumerate().find_map(|(index, log)| {
 		let topics = log.get("topics")?.as_array()?;
-		let matches = topics.len() == 3 &&
-			topics[0].as_str()?.eq_ignore_ascii_case(&burned) &&
-			topics[2].as_str()?.eq_ignore_ascii_case(&chain_topic);
+		let matches = topics.len() == 3
+			&& topics[0].as_str()?.eq_ignore_ascii_case(&burned)
+			&& topics[2].as_str()?.eq_ignore_ascii_case(&chain_topic);
 		let emitter = hex::decode(log.get("address")?.as_str()?.strip_prefix("0x")?).ok()?;
 		(matches && emitter.len() == 20).then(|| (index as u64, H160::from_slice(&emitter)))
 	})
@@ -422,7 +432,9 @@ fn exit_params(call: &Value, method: &str) -> Result<(String, &'static str, u8),
 	};
 	let hash = hash
 		.as_str()
-		.filter(|text| text.len() == 66 && text.starts_with("0x") && hex::decode(&text[2..]).is_ok())
+		.filter(|text| {
+			text.len() == 66 && text.starts_with("0x") && hex::decode(&text[2..]).is_ok()
+		})
 		.ok_or_else(|| invalid("needs a 0x-prefixed 32-byte transaction hash"))?
 		.to_ascii_lowercase();
 	let chain = match chain {
@@ -434,7 +446,9 @@ fn exit_params(call: &Value, method: &str) -> Result<(String, &'static str, u8),
 		"tron" | "1" => ("tron", 1),
 		"ethereum" | "2" => ("ethereum", 2),
 		"bsc" | "3" => ("bsc", 3),
-		_ => return Err(invalid("names an unknown root chain: use tron, ethereum or bsc (1, 2, 3)")),
+		_ => {
+			return Err(invalid("names an unknown root chain: use tron, ethereum or bsc (1, 2, 3)"))
+		}
 	};
 	Ok((hash, name, id))
 }
@@ -453,9 +467,8 @@ impl crate::proxy::Front {
 		chain_name: &str,
 		chain_id: u8,
 	) -> Result<(Value, u64, H160, u64, u64), Value> {
-		let receipt = self
-			.backend_answer("eth_getTransactionReceipt", serde_json::json!([tx_hash]))
-			.await?;
+		let receipt =
+			self.backend_answer("eth_getTransactionReceipt", serde_json::json!([tx_hash])).await?;
 		if receipt.is_null() {
 			return Err(rpc_error(
 				-32000,
@@ -463,7 +476,10 @@ impl crate::proxy::Front {
 			));
 		}
 		if quantity_field(&receipt, "receipt", "status").map_err(|e| field_error(method, e))? != 1 {
-			return Err(rpc_error(-32000, format!("{method}: transaction {tx_hash} reverted: it burnt nothing")));
+			return Err(rpc_error(
+				-32000,
+				format!("{method}: transaction {tx_hash} reverted: it burnt nothing"),
+			));
 		}
 		let Some((log_index, token)) = burn_log_index(&receipt, chain_id) else {
 			let others = burn_chains(&receipt);
@@ -472,11 +488,15 @@ impl crate::proxy::Front {
 			} else {
 				format!("its burn names root chain {others:?}, not {chain_name} ({chain_id}): a burn exits only on the chain it names")
 			};
-			return Err(rpc_error(-32000, format!("{method}: transaction {tx_hash} is not a burn for {chain_name}: {detail}")));
+			return Err(rpc_error(
+				-32000,
+				format!("{method}: transaction {tx_hash} is not a burn for {chain_name}: {detail}"),
+			));
 		};
-		let block = quantity_field(&receipt, "receipt", "blockNumber").map_err(|e| field_error(method, e))?;
-		let index =
-			quantity_field(&receipt, "receipt", "transactionIndex").map_err(|e| field_error(method, e))?;
+		let block = quantity_field(&receipt, "receipt", "blockNumber")
+			.map_err(|e| field_error(method, e))?;
+		let index = quantity_field(&receipt, "receipt", "transactionIndex")
+			.map_err(|e| field_error(method, e))?;
 		Ok((receipt, log_index, token, block as u64, index as u64))
 	}
 
@@ -491,27 +511,48 @@ impl crate::proxy::Front {
 			.result("bttc_getInclusionProof", serde_json::json!([chain_name, block_number]))
 			.await
 			.map_err(|e| {
-				rpc_error(-32000, format!("{METHOD}: block {block_number} is not exitable on {chain_name} yet: {e}"))
+				rpc_error(
+					-32000,
+					format!(
+						"{METHOD}: block {block_number} is not exitable on {chain_name} yet: {e}"
+					),
+				)
 			})?;
 		let number = format!("0x{block_number:x}");
 		let (block, receipts) = tokio::try_join!(
 			self.backend_answer("eth_getBlockByNumber", serde_json::json!([number, false])),
 			self.backend_answer("eth_getBlockReceipts", serde_json::json!([number])),
 		)?;
-		let receipts = receipts
-			.as_array()
-			.ok_or_else(|| rpc_error(-32603, format!("{METHOD}: no receipts for block {block_number}")))?;
+		let receipts = receipts.as_array().ok_or_else(|| {
+			rpc_error(-32603, format!("{METHOD}: no receipts for block {block_number}"))
+		})?;
 		let encoded = encode_block_receipts(receipts).map_err(|e| field_error(METHOD, e))?;
+		// The burn's key in the receipt trie: its position among the block's receipts.
+		let tx_index = in_block_order(receipts)
+			.iter()
+			.position(|r| {
+				r.get("transactionHash")
+					.and_then(Value::as_str)
+					.is_some_and(|h| h.eq_ignore_ascii_case(&tx_hash))
+			})
+			.ok_or_else(|| field_error(METHOD, Error::ReceiptNotInBlock(tx_index)))?
+			as u64;
 		let trie = ReceiptTrie::new(encoded);
-		let receipt_root = hash_field(&block, "block", "receiptsRoot").map_err(|e| field_error(METHOD, e))?;
-		let tx_root = hash_field(&block, "block", "transactionsRoot").map_err(|e| field_error(METHOD, e))?;
-		let block_time =
-			quantity_field(&block, "block", "timestamp").map_err(|e| field_error(METHOD, e))? as u64;
+		let receipt_root =
+			hash_field(&block, "block", "receiptsRoot").map_err(|e| field_error(METHOD, e))?;
+		let tx_root =
+			hash_field(&block, "block", "transactionsRoot").map_err(|e| field_error(METHOD, e))?;
+		let block_time = quantity_field(&block, "block", "timestamp")
+			.map_err(|e| field_error(METHOD, e))? as u64;
 		let computed = trie.root();
 		if computed != receipt_root {
 			return Err(field_error(
 				METHOD,
-				Error::ReceiptsRootMismatch { block: block_number, computed, expected: receipt_root },
+				Error::ReceiptsRootMismatch {
+					block: block_number,
+					computed,
+					expected: receipt_root,
+				},
 			));
 		}
 		let (receipt_proof, receipt) = trie
@@ -524,7 +565,8 @@ impl crate::proxy::Front {
 		leaf[64..96].copy_from_slice(tx_root.as_bytes());
 		leaf[96..].copy_from_slice(receipt_root.as_bytes());
 		let leaf = H256(keccak_256(&leaf));
-		let proven_leaf = hash_field(&inclusion, "inclusion proof", "leaf").map_err(|e| field_error(METHOD, e))?;
+		let proven_leaf = hash_field(&inclusion, "inclusion proof", "leaf")
+			.map_err(|e| field_error(METHOD, e))?;
 		if leaf != proven_leaf {
 			return Err(rpc_error(
 				-32603,
@@ -534,7 +576,9 @@ impl crate::proxy::Front {
 		let block_proof = inclusion
 			.get("proof")
 			.and_then(Value::as_array)
-			.ok_or_else(|| rpc_error(-32603, format!("{METHOD}: the node's inclusion proof has no `proof`")))?
+			.ok_or_else(|| {
+				rpc_error(-32603, format!("{METHOD}: the node's inclusion proof has no `proof`"))
+			})?
 			.iter()
 			.map(|hash| {
 				hash.as_str()
@@ -542,13 +586,23 @@ impl crate::proxy::Front {
 					.and_then(|t| hex::decode(t).ok())
 					.filter(|b| b.len() == 32)
 					.map(|b| H256::from_slice(&b))
-					.ok_or_else(|| rpc_error(-32603, format!("{METHOD}: the node's inclusion proof is malformed")))
+					.ok_or_else(|| {
+						rpc_error(
+							-32603,
+							format!("{METHOD}: the node's inclusion proof is malformed"),
+						)
+					})
 			})
 			.collect::<Result<Vec<_>, _>>()?;
 		let header_number = inclusion
 			.pointer("/checkpoint/headerBlockId")
 			.and_then(Value::as_u64)
-			.ok_or_else(|| rpc_error(-32603, format!("{METHOD}: the node's inclusion proof has no header block id")))?;
+			.ok_or_else(|| {
+				rpc_error(
+					-32603,
+					format!("{METHOD}: the node's inclusion proof has no header block id"),
+				)
+			})?;
 		let parts = ExitParts {
 			header_number,
 			block_proof,
@@ -596,7 +650,8 @@ impl crate::proxy::Front {
 			"childToken": child_token,
 		});
 		let covering =
-			node("bttc_getCheckpointCovering", serde_json::json!([chain_name, block_number])).await?;
+			node("bttc_getCheckpointCovering", serde_json::json!([chain_name, block_number]))
+				.await?;
 		if !covering.is_null() {
 			status["status"] = "exitable".into();
 			status["checkpoint"] = covering;
@@ -665,13 +720,13 @@ mod tests {
 						let n = (b - 0xb7) as usize;
 						let len = data[1..1 + n].iter().fold(0usize, |a, x| a * 256 + *x as usize);
 						(1 + n, len)
-					},
+					}
 					0xc0..=0xf7 => (1, (b - 0xc0) as usize),
 					_ => {
 						let n = (b - 0xf7) as usize;
 						let len = data[1..1 + n].iter().fold(0usize, |a, x| a * 256 + *x as usize);
 						(1 + n, len)
-					},
+					}
 				}
 			}
 			let (head, len) = item_len(data);
@@ -723,7 +778,11 @@ mod tests {
 	fn receipt(index: u64) -> Vec<u8> {
 		// Receipt-sized values (a bloom alone is 256 bytes), distinct per index.
 		let mut value = vec![0x02];
-		value.extend(rlp_list(&[rlp_uint(1), rlp_uint(21_000 * (index as u128 + 1)), rlp_bytes(&[index as u8; 256])]));
+		value.extend(rlp_list(&[
+			rlp_uint(1),
+			rlp_uint(21_000 * (index as u128 + 1)),
+			rlp_bytes(&[index as u8; 256]),
+		]));
 		value
 	}
 
@@ -793,7 +852,11 @@ mod tests {
 		let encoded = encode_receipt(&typed, 21_000).unwrap();
 		assert_eq!(encoded[0], 0x02);
 		assert_eq!(encoded[4], 0x80, "a failed receipt's status is the empty string");
-		assert_eq!(&encoded[5..8], &[0x82, 0x52, 0x08], "the cumulative gas given, not the answer's");
+		assert_eq!(
+			&encoded[5..8],
+			&[0x82, 0x52, 0x08],
+			"the cumulative gas given, not the answer's"
+		);
 		assert!(matches!(
 			encode_receipt(&json!({"status": "0x1"}), 0),
 			Err(Error::BadBackendField { field: "logsBloom", .. })

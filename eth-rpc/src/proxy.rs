@@ -1027,8 +1027,8 @@ fn mentions_answered_method(body: &[u8]) -> bool {
 /// `eth_createAccessList`.
 fn is_front_call(call: &Value) -> bool {
 	call.get("method").and_then(Value::as_str).is_some_and(|method| {
-		FILTER_METHODS.contains(&method) ||
-			[CREATE_ACCESS_LIST, GET_PROOF, GET_EXIT_PAYLOAD, GET_WITHDRAWAL_STATUS]
+		FILTER_METHODS.contains(&method)
+			|| [CREATE_ACCESS_LIST, GET_PROOF, GET_EXIT_PAYLOAD, GET_WITHDRAWAL_STATUS]
 				.contains(&method)
 	})
 }

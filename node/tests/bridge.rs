@@ -15,8 +15,8 @@
 //!    the other root chain are refused.
 //!
 //! Then: with two of four equal validators stopped (half the stake), a deposit is not
-//! executed; when they are back it is, once. Every node restarts: nothing is minted twice,
-//! the records stay.
+//! executed; every node then stops and restarts, and the pending deposit is executed once,
+//! nothing else minted again.
 
 #![allow(clippy::unwrap_used)] // a failing test should stop at the failing line
 
@@ -25,7 +25,8 @@ use jsonrpsee::rpc_params;
 use std::time::{Duration, Instant};
 
 #[tokio::test(flavor = "multi_thread")]
-async fn deposits_and_exits_on_two_root_chains_add_up_and_refuse_replays_forgeries_and_wrong_chains() {
+async fn deposits_and_exits_on_two_root_chains_add_up_and_refuse_replays_forgeries_and_wrong_chains(
+) {
 	let root = TempDir::new("bridge");
 	eprintln!("logs of this test: {}", root.0.display());
 	let mut config = NetworkConfig::local(root.0.clone());
@@ -117,39 +118,41 @@ async fn deposits_and_exits_on_two_root_chains_add_up_and_refuse_replays_forgeri
 		assert_eq!(processed, "true");
 	}
 
-	// ----- Less than 2/3 of stake: not executed; then executed once -------------------------
+	// ----- Less than 2/3 of stake: not applied; every node restarts; applied once -----------
 	let tron = &sides[0];
+	let info_before = net.nodes[0].call("bttc_getBridgeInfo", rpc_params![]).await.unwrap();
 	net.stop_node(2);
 	net.stop_node(3);
 	let root_tx = tron.deposit(7 * TOKEN);
-	tokio::time::sleep(Duration::from_secs(30)).await;
+	// Deposits with every validator up were executed 10–17 s after their root transaction.
+	tokio::time::sleep(Duration::from_secs(20)).await;
 	let records = net.nodes[0]
 		.call("bttc_getDepositStatus", rpc_params!["tron", root_tx.clone()])
 		.await
 		.unwrap();
 	assert_eq!(records, serde_json::json!([]), "a state sync seen by half of the stake applied");
 	assert_eq!(tron.child_balance(&eth_rpc), 60 * TOKEN);
-	net.restart_node(2);
-	net.restart_node(3);
-	wait_deposit_executed(&net.nodes[0], "tron", &root_tx, Duration::from_secs(180)).await;
-	assert_eq!(tron.child_balance(&eth_rpc), 67 * TOKEN);
-
-	// ----- Every node restarts: nothing minted twice, nothing lost ---------------------------
-	let info_before = net.nodes[0].call("bttc_getBridgeInfo", rpc_params![]).await.unwrap();
-	for index in 0..net.nodes.len() {
-		net.stop_node(index);
-	}
+	// Every node goes down (Alice and Bob with their votes pending on chain) and comes back.
+	net.stop_node(0);
+	net.stop_node(1);
+	tokio::time::sleep(Duration::from_secs(3)).await;
 	for index in 0..net.nodes.len() {
 		net.restart_node(index);
 	}
+	// Four debug nodes starting at once on two cores take a while (hardware benchmark, sync).
 	let alice = &net.nodes[0];
-	let best = wait_for("alice after the restart", Duration::from_secs(60), || alice.best_number()).await;
-	wait_for("4 blocks after the restart", Duration::from_secs(120), || async {
-		alice.best_number().await.filter(|n| *n >= best + 4)
-	})
-	.await;
-	assert_eq!(alice.call("bttc_getBridgeInfo", rpc_params![]).await.unwrap(), info_before);
-	assert_eq!(tron.child_balance(&eth_rpc), 67 * TOKEN);
+	wait_for("alice after the restart", Duration::from_secs(240), || alice.best_number()).await;
+	wait_deposit_executed(alice, "tron", &root_tx, Duration::from_secs(240)).await;
+	assert_eq!(tron.child_balance(&eth_rpc), 67 * TOKEN, "the pending deposit minted once");
 	assert_eq!(sides[1].child_balance(&eth_rpc), 60 * TOKEN);
+	let info_after = alice.call("bttc_getBridgeInfo", rpc_params![]).await.unwrap();
+	let last_state_id = |info: &serde_json::Value, chain: &str| {
+		info["chains"].as_array().unwrap().iter().find(|c| c["rootChain"] == chain).unwrap()
+			["lastStateId"]
+			.as_u64()
+			.unwrap()
+	};
+	assert_eq!(last_state_id(&info_after, "tron"), last_state_id(&info_before, "tron") + 1);
+	assert_eq!(last_state_id(&info_after, "ethereum"), last_state_id(&info_before, "ethereum"));
 	assert!(net.first_exited().is_none());
 }

@@ -83,7 +83,7 @@ impl AttestedEvent {
 			),
 			AttestedEvent::StateSynced(sync) => {
 				alloc::format!("state sync {} to {:?}", sync.state_id, sync.receiver)
-			},
+			}
 		}
 	}
 }

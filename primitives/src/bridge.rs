@@ -45,10 +45,9 @@ impl StateSyncData {
 	pub fn from_bytes(data: &[u8]) -> Self {
 		match BoundedVec::try_from(data.to_vec()) {
 			Ok(bytes) => StateSyncData::Bytes(bytes),
-			Err(_) => StateSyncData::Oversized {
-				len: data.len() as u64,
-				hash: H256(keccak_256(data)),
-			},
+			Err(_) => {
+				StateSyncData::Oversized { len: data.len() as u64, hash: H256(keccak_256(data)) }
+			}
 		}
 	}
 }
@@ -214,14 +213,14 @@ pub fn encode_message(message: &BridgeMessage) -> Vec<u8> {
 			inner.extend_from_slice(&length_word(96));
 			append_bytes(&mut inner, deposit_data);
 			(deposit_kind(), inner)
-		},
+		}
 		BridgeMessage::MapToken { root_token, child_token, token_type } => {
 			let mut inner = Vec::new();
 			inner.extend_from_slice(&address_word(root_token));
 			inner.extend_from_slice(&address_word(child_token));
 			inner.extend_from_slice(token_type.as_bytes());
 			(map_token_kind(), inner)
-		},
+		}
 	};
 	let mut out = Vec::new();
 	out.extend_from_slice(kind.as_bytes());

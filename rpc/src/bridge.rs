@@ -23,7 +23,7 @@ pub fn record_json(record: StateSyncRecord) -> DepositRecordJson {
 		RecordStatus::Executed { at } => ("executed", Some(at), None, 1),
 		RecordStatus::Failed { at, reason, attempts } => {
 			("failed", Some(at), Some(format!("{reason:?}")), attempts)
-		},
+		}
 	};
 	DepositRecordJson {
 		record_id: record.id,
@@ -63,7 +63,8 @@ where
 		read: impl FnOnce(&<C as ProvideRuntimeApi<B>>::Api, B::Hash) -> Result<R, ApiError>,
 	) -> RpcResult<R> {
 		let best = self.client.info().best_hash;
-		read(&self.client.runtime_api(), best).map_err(|e| unavailable(format!("bridge state: {e}")))
+		read(&self.client.runtime_api(), best)
+			.map_err(|e| unavailable(format!("bridge state: {e}")))
 	}
 }
 
@@ -100,12 +101,20 @@ where
 		Ok(BridgeInfoJson { depositor, chains })
 	}
 
-	fn get_child_token(&self, root_chain_name: String, root_token: H160) -> RpcResult<Option<H160>> {
+	fn get_child_token(
+		&self,
+		root_chain_name: String,
+		root_token: H160,
+	) -> RpcResult<Option<H160>> {
 		let chain = root_chain(&root_chain_name)?;
 		self.at_best(|api, at| api.child_token(at, chain, root_token))
 	}
 
-	fn get_root_token(&self, root_chain_name: String, child_token: H160) -> RpcResult<Option<H160>> {
+	fn get_root_token(
+		&self,
+		root_chain_name: String,
+		child_token: H160,
+	) -> RpcResult<Option<H160>> {
 		let chain = root_chain(&root_chain_name)?;
 		self.at_best(|api, at| api.root_token(at, chain, child_token))
 	}

@@ -61,7 +61,8 @@ where
 
 	module.merge(System::new(client.clone(), pool).into_rpc())?;
 	module.merge(TransactionPayment::new(client.clone()).into_rpc())?;
-	module.merge(api::BttcApiServer::into_rpc(checkpoint::Bttc::<Block, C>::new(client.clone())))?;
+	module
+		.merge(api::BttcApiServer::into_rpc(checkpoint::Bttc::<Block, C>::new(client.clone())))?;
 	module.merge(api::BttcBridgeApiServer::into_rpc(bridge::Bridge::<Block, C>::new(client)))?;
 
 	Ok(module)

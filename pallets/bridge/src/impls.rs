@@ -22,8 +22,8 @@ impl<T: Config> Pallet<T> {
 	) -> Result<(), Error<T>> {
 		ensure!(!root_token.is_zero() && !child_token.is_zero(), Error::<T>::ZeroAddress);
 		ensure!(
-			!ChildTokenOf::<T>::contains_key(chain, root_token) &&
-				!RootTokenOf::<T>::contains_key(chain, child_token),
+			!ChildTokenOf::<T>::contains_key(chain, root_token)
+				&& !RootTokenOf::<T>::contains_key(chain, child_token),
 			Error::<T>::AlreadyMapped
 		);
 		ChildTokenOf::<T>::insert(chain, root_token, child_token);
@@ -150,7 +150,7 @@ impl<T: Config> Pallet<T> {
 			Ok(event) => {
 				Self::deposit_event(event);
 				RecordStatus::Executed { at: now }
-			},
+			}
 			Err(reason) => {
 				log::info!(
 					target: crate::LOG_TARGET,
@@ -161,7 +161,7 @@ impl<T: Config> Pallet<T> {
 				);
 				Self::deposit_event(Event::RecordFailed { record_id: record.id, reason });
 				RecordStatus::Failed { at: now, reason, attempts }
-			},
+			}
 		};
 		Records::<T>::insert(record.id, record);
 		T::WeightInfo::execute().saturating_add(used)
@@ -175,7 +175,9 @@ impl<T: Config> Pallet<T> {
 		}
 		let data = match &record.event.data {
 			StateSyncData::Bytes(bytes) => bytes,
-			StateSyncData::Oversized { .. } => return (Err(FailureReason::Oversized), Weight::zero()),
+			StateSyncData::Oversized { .. } => {
+				return (Err(FailureReason::Oversized), Weight::zero())
+			}
 		};
 		match decode_message(data) {
 			Err(e) => (Err(FailureReason::BadMessage(e)), Weight::zero()),
@@ -185,12 +187,17 @@ impl<T: Config> Pallet<T> {
 				};
 				match T::ChildTokens::deposit(child_token, user, &deposit_data) {
 					Ok(used) => (
-						Ok(Event::DepositExecuted { record_id: record.id, chain, child_token, user }),
+						Ok(Event::DepositExecuted {
+							record_id: record.id,
+							chain,
+							child_token,
+							user,
+						}),
 						used,
 					),
 					Err(used) => (Err(FailureReason::ChildTokenFailed), used),
 				}
-			},
+			}
 			Ok(BridgeMessage::MapToken { root_token, child_token, .. }) => {
 				if ChildTokenOf::<T>::get(chain, root_token) == Some(child_token) {
 					(
@@ -205,7 +212,7 @@ impl<T: Config> Pallet<T> {
 				} else {
 					(Err(FailureReason::MappingNotApproved), Weight::zero())
 				}
-			},
+			}
 		}
 	}
 
@@ -237,14 +244,20 @@ impl<T: Config> Pallet<T> {
 			count += 1;
 			ensure!(id < next && record.id == id, "a record lies outside the sequence");
 			let queued = matches!(record.status, RecordStatus::Queued);
-			ensure!(queued == (id >= head), "a record before the head is queued, or one after it is not");
+			ensure!(
+				queued == (id >= head),
+				"a record before the head is queued, or one after it is not"
+			);
 			ensure!(
 				record.event.state_id <= LastStateId::<T>::get(record.chain),
 				"a record's state id is ahead of its chain's last id"
 			);
 			ensure!(
-				RecordsByRootTx::<T>::get((record.chain, record.event.root_tx_hash, record.event.state_id)) ==
-					Some(id),
+				RecordsByRootTx::<T>::get((
+					record.chain,
+					record.event.root_tx_hash,
+					record.event.state_id
+				)) == Some(id),
 				"a record is missing from the root-transaction index"
 			);
 		}
@@ -258,15 +271,21 @@ impl<T: Config> Pallet<T> {
 			let mut waiting = 0u32;
 			for (id, sync) in Waiting::<T>::iter_prefix(chain) {
 				waiting += 1;
-				ensure!(id > last && sync.state_id == id, "a waiting state sync is not ahead of its chain");
+				ensure!(
+					id > last && sync.state_id == id,
+					"a waiting state sync is not ahead of its chain"
+				);
 			}
 			ensure!(waiting == WaitingCount::<T>::get(chain), "waiting count is wrong");
 			for (root, child) in ChildTokenOf::<T>::iter_prefix(chain) {
-				ensure!(RootTokenOf::<T>::get(chain, child) == Some(root), "mapping is not one to one");
+				ensure!(
+					RootTokenOf::<T>::get(chain, child) == Some(root),
+					"mapping is not one to one"
+				);
 			}
 			ensure!(
-				ChildTokenOf::<T>::iter_prefix(chain).count() ==
-					RootTokenOf::<T>::iter_prefix(chain).count(),
+				ChildTokenOf::<T>::iter_prefix(chain).count()
+					== RootTokenOf::<T>::iter_prefix(chain).count(),
 				"mapping is not one to one"
 			);
 		}

@@ -123,11 +123,7 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type RecordsByRootTx<T> = StorageNMap<
 		_,
-		(
-			NMapKey<Twox64Concat, RootChainId>,
-			NMapKey<Identity, H256>,
-			NMapKey<Twox64Concat, u64>,
-		),
+		(NMapKey<Twox64Concat, RootChainId>, NMapKey<Identity, H256>, NMapKey<Twox64Concat, u64>),
 		u64,
 		OptionQuery,
 	>;
@@ -176,12 +172,7 @@ pub mod pallet {
 		/// Record `record_id` minted its deposit: `child_token.deposit(user, …)` succeeded.
 		DepositExecuted { record_id: u64, chain: RootChainId, child_token: H160, user: H160 },
 		/// Record `record_id`, a root chain's `MAP_TOKEN`, matches governance's mapping.
-		MappingConfirmed {
-			record_id: u64,
-			chain: RootChainId,
-			root_token: H160,
-			child_token: H160,
-		},
+		MappingConfirmed { record_id: u64, chain: RootChainId, root_token: H160, child_token: H160 },
 		/// Record `record_id` failed for `reason`; it is kept and can be retried.
 		RecordFailed { record_id: u64, reason: FailureReason },
 		/// Governance mapped `root_token` of `chain` to `child_token`.
@@ -247,7 +238,8 @@ pub mod pallet {
 			root_token: H160,
 		) -> DispatchResult {
 			T::MappingOrigin::ensure_origin(origin)?;
-			let child_token = ChildTokenOf::<T>::take(chain, root_token).ok_or(Error::<T>::NotMapped)?;
+			let child_token =
+				ChildTokenOf::<T>::take(chain, root_token).ok_or(Error::<T>::NotMapped)?;
 			RootTokenOf::<T>::remove(chain, child_token);
 			Self::deposit_event(Event::TokenUnmapped { chain, root_token, child_token });
 			Ok(())

@@ -49,7 +49,11 @@ fn a_deposit_is_queued_then_minted_once_at_the_next_sprint_start() {
 	test(|| {
 		attest(TRON, deposit_sync(1, user(1), 100));
 		assert_eq!(status(0), RecordStatus::Queued);
-		assert!(events().contains(&Event::StateSyncQueued { chain: TRON, state_id: 1, record_id: 0 }));
+		assert!(events().contains(&Event::StateSyncQueued {
+			chain: TRON,
+			state_id: 1,
+			record_id: 0
+		}));
 		run_to_block(3);
 		assert_eq!(minted(user(1)), 0, "not before the sprint start");
 		run_to_block(4);
@@ -74,7 +78,11 @@ fn state_ids_are_taken_in_order_and_wait_for_a_missing_one() {
 		attest(TRON, deposit_sync(2, user(2), 2));
 		assert_eq!(NextRecordId::<Test>::get(), 0);
 		assert_eq!(WaitingCount::<Test>::get(TRON), 2);
-		assert!(events().contains(&Event::StateSyncWaiting { chain: TRON, state_id: 3, expected: 1 }));
+		assert!(events().contains(&Event::StateSyncWaiting {
+			chain: TRON,
+			state_id: 3,
+			expected: 1
+		}));
 		run_to_block(4);
 		assert!(Calls::get().is_empty(), "nothing runs while id 1 is missing");
 		attest(TRON, deposit_sync(1, user(1), 1));
@@ -174,12 +182,11 @@ fn an_unmapped_token_fails_visibly_and_succeeds_on_retry_after_governance_maps_i
 			status(0),
 			RecordStatus::Failed { at: 4, reason: FailureReason::TokenNotMapped, attempts: 1 }
 		);
-		assert!(events()
-			.contains(&Event::RecordFailed { record_id: 0, reason: FailureReason::TokenNotMapped }));
-		assert_noop!(
-			Bridge::retry(RuntimeOrigin::none(), 0),
-			DispatchError::BadOrigin
-		);
+		assert!(events().contains(&Event::RecordFailed {
+			record_id: 0,
+			reason: FailureReason::TokenNotMapped
+		}));
+		assert_noop!(Bridge::retry(RuntimeOrigin::none(), 0), DispatchError::BadOrigin);
 		assert_ok!(Bridge::retry(RuntimeOrigin::signed(5), 0));
 		assert_eq!(
 			status(0),
@@ -238,8 +245,7 @@ fn bad_receivers_messages_and_oversized_data_fail_with_their_reason() {
 		malformed.data = StateSyncData::from_bytes(&[1, 2, 3]);
 		attest(TRON, malformed);
 		let mut oversized = deposit_sync(3, user(1), 1);
-		oversized.data =
-			StateSyncData::from_bytes(&vec![0u8; MAX_STATE_SYNC_DATA as usize + 1]);
+		oversized.data = StateSyncData::from_bytes(&vec![0u8; MAX_STATE_SYNC_DATA as usize + 1]);
 		attest(TRON, oversized);
 		run_to_block(4);
 		let reasons: Vec<FailureReason> = (0..3)
@@ -268,13 +274,20 @@ fn a_root_chains_map_token_only_confirms_governances_mapping() {
 			TRON,
 			sync_of(
 				1,
-				&BridgeMessage::MapToken { root_token: ROOT_TOKEN, child_token: CHILD_TOKEN, token_type },
+				&BridgeMessage::MapToken {
+					root_token: ROOT_TOKEN,
+					child_token: CHILD_TOKEN,
+					token_type,
+				},
 			),
 		);
 		let rogue = H160::repeat_byte(0x66);
 		attest(
 			TRON,
-			sync_of(2, &BridgeMessage::MapToken { root_token: rogue, child_token: rogue, token_type }),
+			sync_of(
+				2,
+				&BridgeMessage::MapToken { root_token: rogue, child_token: rogue, token_type },
+			),
 		);
 		run_to_block(4);
 		assert_eq!(status(0), RecordStatus::Executed { at: 4 });

@@ -19,10 +19,10 @@
 //! wallet, not by this command).
 
 use alloy::{
-	network::EthereumWallet,
+	network::{Ethereum, EthereumWallet},
 	primitives::{utils::parse_units, Address, Bytes, B256, U256},
-	providers::{Provider, ProviderBuilder, RootProvider},
-	rpc::client::ClientBuilder,
+	providers::{PendingTransactionBuilder, Provider, ProviderBuilder, RootProvider},
+	rpc::{client::ClientBuilder, types::TransactionReceipt},
 	signers::local::PrivateKeySigner,
 	sol,
 };
@@ -195,7 +195,11 @@ fn reader(endpoint: &str) -> Result<RootProvider, String> {
 	Ok(RootProvider::new(ClientBuilder::default().hyper_http(url(endpoint)?)))
 }
 
-async fn raw(provider: &RootProvider, method: &'static str, params: Value) -> Result<Value, String> {
+async fn raw(
+	provider: &RootProvider,
+	method: &'static str,
+	params: Value,
+) -> Result<Value, String> {
 	provider
 		.raw_request::<_, Value>(method.into(), params)
 		.await
@@ -208,6 +212,23 @@ fn progress(last: &mut String, start: Instant, line: String) {
 		eprintln!("[{:>4} s] {line}", start.elapsed().as_secs());
 		*last = line;
 	}
+}
+
+/// The receipt of a sent transaction once mined; an error naming `what` if it could not be
+/// sent, was lost, or reverted.
+async fn confirmed(
+	sent: Result<PendingTransactionBuilder<Ethereum>, alloy::contract::Error>,
+	what: &str,
+) -> Result<TransactionReceipt, String> {
+	let receipt = sent
+		.map_err(|e| format!("{what}: {e}"))?
+		.get_receipt()
+		.await
+		.map_err(|e| format!("{what}: {e}"))?;
+	if !receipt.status() {
+		return Err(format!("{what} reverted in {}", receipt.transaction_hash));
+	}
+	Ok(receipt)
 }
 
 async fn amount_of(provider: &impl Provider, token: Address, amount: &str) -> Result<U256, String> {
@@ -247,33 +268,18 @@ async fn deposit(
 		.call()
 		.await
 		.map_err(|e| format!("RootChainManager {manager}: {e}"))?;
-	let predicate = manager_contract.typeToPredicate(token_type).call().await.map_err(|e| e.to_string())?;
+	let predicate =
+		manager_contract.typeToPredicate(token_type).call().await.map_err(|e| e.to_string())?;
 	if predicate == Address::ZERO {
 		return Err(format!("token {token} is not mapped on this root chain's RootChainManager"));
 	}
 	let erc20 = IERC20::new(token, &provider);
 	if erc20.allowance(sender, predicate).call().await.map_err(|e| e.to_string())? < value {
-		let receipt = erc20
-			.approve(predicate, value)
-			.send()
-			.await
-			.map_err(|e| format!("approve: {e}"))?
-			.get_receipt()
-			.await
-			.map_err(|e| format!("approve: {e}"))?;
+		let receipt = confirmed(erc20.approve(predicate, value).send().await, "approve").await?;
 		eprintln!("approved the predicate {predicate} in {}", receipt.transaction_hash);
 	}
-	let receipt = manager_contract
-		.depositFor(to.unwrap_or(sender), token, value)
-		.send()
-		.await
-		.map_err(|e| format!("depositFor: {e}"))?
-		.get_receipt()
-		.await
-		.map_err(|e| format!("depositFor: {e}"))?;
-	if !receipt.status() {
-		return Err(format!("depositFor reverted in {}", receipt.transaction_hash));
-	}
+	let sent = manager_contract.depositFor(to.unwrap_or(sender), token, value).send().await;
+	let receipt = confirmed(sent, "depositFor").await?;
 	let root_tx = receipt.transaction_hash;
 	eprintln!(
 		"deposit sent: root transaction {root_tx} in block {}",
@@ -282,12 +288,18 @@ async fn deposit(
 	follow_deposit(node_rpc, root_chain, root_tx, timeout).await
 }
 
-async fn follow_deposit(node_rpc: &str, root_chain: &str, root_tx: B256, timeout: u64) -> Result<(), String> {
+async fn follow_deposit(
+	node_rpc: &str,
+	root_chain: &str,
+	root_tx: B256,
+	timeout: u64,
+) -> Result<(), String> {
 	let node = reader(node_rpc)?;
 	let start = Instant::now();
 	let mut last = String::new();
 	while start.elapsed() < Duration::from_secs(timeout) {
-		let records = raw(&node, "bttc_getDepositStatus", serde_json::json!([root_chain, root_tx])).await?;
+		let records =
+			raw(&node, "bttc_getDepositStatus", serde_json::json!([root_chain, root_tx])).await?;
 		match records.as_array().and_then(|r| r.first()) {
 			None => progress(
 				&mut last,
@@ -319,7 +331,9 @@ async fn follow_deposit(node_rpc: &str, root_chain: &str, root_tx: B256, timeout
 		}
 		tokio::time::sleep(Duration::from_secs(2)).await;
 	}
-	Err(format!("not minted within {timeout} s; follow it with `bttc-bridge status deposit --tx {root_tx}`"))
+	Err(format!(
+		"not minted within {timeout} s; follow it with `bttc-bridge status deposit --tx {root_tx}`"
+	))
 }
 
 async fn withdraw(
@@ -335,25 +349,23 @@ async fn withdraw(
 		ProviderBuilder::new().wallet(EthereumWallet::from(key)).connect_hyper_http(url(eth_rpc)?);
 	let value = amount_of(&provider, token, amount).await?;
 	let gas_price = provider.get_gas_price().await.map_err(|e| format!("eth_gasPrice: {e}"))?;
-	let receipt = IChildToken::new(token, &provider)
+	let sent = IChildToken::new(token, &provider)
 		.withdraw(value, U256::from(chain))
 		.gas_price(gas_price)
 		.send()
-		.await
-		.map_err(|e| format!("withdraw: {e}"))?
-		.get_receipt()
-		.await
-		.map_err(|e| format!("withdraw: {e}"))?;
-	if !receipt.status() {
-		return Err(format!("the burn reverted in {}", receipt.transaction_hash));
-	}
+		.await;
+	let receipt = confirmed(sent, "the burn (withdraw)").await?;
 	let burn = receipt.transaction_hash;
-	eprintln!("burnt for {root_chain} in {burn} (block {})", receipt.block_number.unwrap_or_default());
+	eprintln!(
+		"burnt for {root_chain} in {burn} (block {})",
+		receipt.block_number.unwrap_or_default()
+	);
 	let reader = reader(eth_rpc)?;
 	let start = Instant::now();
 	let mut last = String::new();
 	while start.elapsed() < Duration::from_secs(timeout) {
-		let status = raw(&reader, "bttc_getWithdrawalStatus", serde_json::json!([burn, root_chain])).await?;
+		let status =
+			raw(&reader, "bttc_getWithdrawalStatus", serde_json::json!([burn, root_chain])).await?;
 		match status["status"].as_str() {
 			Some("exitable") => {
 				eprintln!(
@@ -363,7 +375,7 @@ async fn withdraw(
 				);
 				println!("{burn}");
 				return Ok(());
-			},
+			}
 			Some("checkpointPending") => progress(
 				&mut last,
 				start,
@@ -372,11 +384,20 @@ async fn withdraw(
 					status["checkpoint"]["start"], status["checkpoint"]["end"]
 				),
 			),
-			_ => progress(&mut last, start, format!("waiting for a checkpoint to {root_chain} to cover block {}", status["blockNumber"])),
+			_ => progress(
+				&mut last,
+				start,
+				format!(
+					"waiting for a checkpoint to {root_chain} to cover block {}",
+					status["blockNumber"]
+				),
+			),
 		}
 		tokio::time::sleep(Duration::from_secs(2)).await;
 	}
-	Err(format!("not exitable within {timeout} s; follow it with `bttc-bridge status withdraw --tx {burn}`"))
+	Err(format!(
+		"not exitable within {timeout} s; follow it with `bttc-bridge status withdraw --tx {burn}`"
+	))
 }
 
 async fn exit(
@@ -388,9 +409,12 @@ async fn exit(
 	key: PrivateKeySigner,
 ) -> Result<(), String> {
 	chain_id(root_chain)?;
-	let exit = raw(&reader(eth_rpc)?, "bttc_getExitPayload", serde_json::json!([tx, root_chain])).await?;
-	let payload: Bytes = serde_json::from_value(exit["payload"].clone()).map_err(|e| format!("payload: {e}"))?;
-	let exit_hash: B256 = serde_json::from_value(exit["exitHash"].clone()).map_err(|e| format!("exitHash: {e}"))?;
+	let exit =
+		raw(&reader(eth_rpc)?, "bttc_getExitPayload", serde_json::json!([tx, root_chain])).await?;
+	let payload: Bytes =
+		serde_json::from_value(exit["payload"].clone()).map_err(|e| format!("payload: {e}"))?;
+	let exit_hash: B256 =
+		serde_json::from_value(exit["exitHash"].clone()).map_err(|e| format!("exitHash: {e}"))?;
 	let provider =
 		ProviderBuilder::new().wallet(EthereumWallet::from(key)).connect_hyper_http(url(root_rpc)?);
 	let manager_contract = IRootChainManager::new(manager, &provider);
@@ -398,58 +422,72 @@ async fn exit(
 		eprintln!("already exited (exit hash {exit_hash})");
 		return Ok(());
 	}
-	let receipt = manager_contract
-		.exit(payload)
-		.send()
-		.await
-		.map_err(|e| format!("exit: {e}"))?
-		.get_receipt()
-		.await
-		.map_err(|e| format!("exit: {e}"))?;
-	if !receipt.status() {
-		return Err(format!("exit reverted in {}", receipt.transaction_hash));
-	}
+	let receipt = confirmed(manager_contract.exit(payload).send().await, "exit").await?;
 	eprintln!("exited in {} (checkpoint {})", receipt.transaction_hash, exit["headerBlockId"]);
 	Ok(())
 }
 
 async fn run(cli: Cli) -> Result<(), String> {
 	match cli.command {
-		Command::Deposit { root_rpc, root_chain, manager, token, amount, to, key, node_rpc, timeout } => {
-			deposit(&root_rpc, &root_chain, manager, token, &amount, to, key, &node_rpc, timeout).await
-		},
+		Command::Deposit {
+			root_rpc,
+			root_chain,
+			manager,
+			token,
+			amount,
+			to,
+			key,
+			node_rpc,
+			timeout,
+		} => {
+			deposit(&root_rpc, &root_chain, manager, token, &amount, to, key, &node_rpc, timeout)
+				.await
+		}
 		Command::Withdraw { eth_rpc, root_chain, token, amount, key, timeout } => {
 			withdraw(&eth_rpc, &root_chain, token, &amount, key, timeout).await
-		},
+		}
 		Command::Exit { eth_rpc, root_rpc, root_chain, manager, tx, key } => {
 			exit(&eth_rpc, &root_rpc, &root_chain, manager, tx, key).await
-		},
+		}
 		Command::Status(Status::Deposit { node_rpc, root_chain, tx }) => {
 			chain_id(&root_chain)?;
-			let records = raw(&reader(&node_rpc)?, "bttc_getDepositStatus", serde_json::json!([root_chain, tx])).await?;
+			let records = raw(
+				&reader(&node_rpc)?,
+				"bttc_getDepositStatus",
+				serde_json::json!([root_chain, tx]),
+			)
+			.await?;
 			if records.as_array().is_none_or(|r| r.is_empty()) {
 				println!("not attested yet: waiting for confirmations and 2/3 + 1 of stake");
 			} else {
 				println!("{}", serde_json::to_string_pretty(&records).unwrap_or_default());
 			}
 			Ok(())
-		},
+		}
 		Command::Status(Status::Withdraw { eth_rpc, root_chain, tx, root_rpc, manager }) => {
 			chain_id(&root_chain)?;
 			let eth = reader(&eth_rpc)?;
-			let mut status = raw(&eth, "bttc_getWithdrawalStatus", serde_json::json!([tx, root_chain])).await?;
+			let mut status =
+				raw(&eth, "bttc_getWithdrawalStatus", serde_json::json!([tx, root_chain])).await?;
 			let exitable = status["status"] == "exitable";
 			if let (Some(root_rpc), Some(manager), true) = (root_rpc, manager, exitable) {
-				let exit = raw(&eth, "bttc_getExitPayload", serde_json::json!([tx, root_chain])).await?;
-				let exit_hash: B256 = serde_json::from_value(exit["exitHash"].clone()).map_err(|e| e.to_string())?;
+				let exit =
+					raw(&eth, "bttc_getExitPayload", serde_json::json!([tx, root_chain])).await?;
+				let exit_hash: B256 =
+					serde_json::from_value(exit["exitHash"].clone()).map_err(|e| e.to_string())?;
 				let root = reader(&root_rpc)?;
-				if IRootChainManager::new(manager, &root).processedExits(exit_hash).call().await.map_err(|e| e.to_string())? {
+				if IRootChainManager::new(manager, &root)
+					.processedExits(exit_hash)
+					.call()
+					.await
+					.map_err(|e| e.to_string())?
+				{
 					status["status"] = "exited".into();
 				}
 			}
 			println!("{}", serde_json::to_string_pretty(&status).unwrap_or_default());
 			Ok(())
-		},
+		}
 	}
 }
 
@@ -460,7 +498,7 @@ fn main() {
 		Err(e) => {
 			eprintln!("Error: {e}");
 			std::process::exit(1);
-		},
+		}
 	};
 	if let Err(e) = runtime.block_on(run(cli)) {
 		eprintln!("Error: {e}");

@@ -24,9 +24,8 @@ use sp_core::{H160, U256};
 use sp_runtime::{DispatchError, TransactionOutcome};
 
 /// The EVM address deposits come from (`RootChainManager.childChainManager`).
-pub const DEPOSITOR: H160 = H160([
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x10, 0x01,
-]);
+pub const DEPOSITOR: H160 =
+	H160([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x10, 0x01]);
 
 /// The depositor's Substrate account.
 pub fn depositor_account() -> crate::AccountId {
@@ -131,10 +130,7 @@ mod tests {
 
 	#[test]
 	fn deposit_selector_is_the_abi_one() {
-		assert_eq!(
-			DEPOSIT_SELECTOR,
-			sp_io::hashing::keccak_256(b"deposit(address,bytes)")[..4]
-		);
+		assert_eq!(DEPOSIT_SELECTOR, sp_io::hashing::keccak_256(b"deposit(address,bytes)")[..4]);
 	}
 
 	#[test]

@@ -73,7 +73,9 @@ pub async fn rpc_outcome(url: &str, method: &str, params: Vec<Value>) -> Result<
 /// Bytes of a `0x` hex string.
 pub fn hex_bytes(text: &str) -> Vec<u8> {
 	let digits = text.trim_start_matches("0x");
-	(0..digits.len() / 2).map(|i| u8::from_str_radix(&digits[2 * i..2 * i + 2], 16).unwrap()).collect()
+	(0..digits.len() / 2)
+		.map(|i| u8::from_str_radix(&digits[2 * i..2 * i + 2], 16).unwrap())
+		.collect()
 }
 
 /// One root chain's side of the bridge: its root token and the child token on BTTC.
@@ -148,7 +150,13 @@ impl BridgeSide {
 		let receipt = send(
 			&self.url,
 			USER_KEY,
-			&[&self.manager, "depositFor(address,address,uint256)", USER, &self.root_token, &amount],
+			&[
+				&self.manager,
+				"depositFor(address,address,uint256)",
+				USER,
+				&self.root_token,
+				&amount,
+			],
 		)
 		.unwrap();
 		receipt["transactionHash"].as_str().unwrap().to_string()
@@ -203,12 +211,16 @@ impl Network {
 				.unwrap();
 		}
 		for side in sides {
-			wait_for(&format!("{}'s mapping enacted", side.name), Duration::from_secs(180), || async {
-				let child = node
-					.call("bttc_getChildToken", rpc_params![side.name, side.root_token.clone()])
-					.await?;
-				child.as_str()?.eq_ignore_ascii_case(&side.child_token).then_some(())
-			})
+			wait_for(
+				&format!("{}'s mapping enacted", side.name),
+				Duration::from_secs(180),
+				|| async {
+					let child = node
+						.call("bttc_getChildToken", rpc_params![side.name, side.root_token.clone()])
+						.await?;
+					child.as_str()?.eq_ignore_ascii_case(&side.child_token).then_some(())
+				},
+			)
 			.await;
 		}
 	}
@@ -216,7 +228,12 @@ impl Network {
 
 /// Waits until `bttc_getDepositStatus` shows root transaction `root_tx` of `chain` executed;
 /// panics if it failed. The record.
-pub async fn wait_deposit_executed(node: &Node, chain: &str, root_tx: &str, timeout: Duration) -> Value {
+pub async fn wait_deposit_executed(
+	node: &Node,
+	chain: &str,
+	root_tx: &str,
+	timeout: Duration,
+) -> Value {
 	wait_for(&format!("deposit {root_tx} of {chain} executed"), timeout, || async {
 		let records = node.call("bttc_getDepositStatus", rpc_params![chain, root_tx]).await?;
 		let record = records.as_array()?.first()?.clone();

@@ -22,7 +22,24 @@
 
 use bttc_network::{bridge::*, *};
 use jsonrpsee::rpc_params;
-use std::time::{Duration, Instant};
+use std::{
+	process::{Command, Stdio},
+	time::{Duration, Instant},
+};
+
+/// Runs the `bttc-bridge` command built beside this test: success, stdout, stderr.
+fn bridge_cli(args: &[&str]) -> (bool, String, String) {
+	let exe = std::env::current_exe().unwrap();
+	let bin = exe.parent().unwrap().parent().unwrap().join("bttc-bridge");
+	let out = Command::new(&bin)
+		.args(args)
+		.stdin(Stdio::null())
+		.output()
+		.unwrap_or_else(|e| panic!("{}: {e} (build it with --bins)", bin.display()));
+	let text = |b: &[u8]| String::from_utf8_lossy(b).to_string();
+	eprint!("bttc-bridge {}:\n{}", args[0], text(&out.stderr));
+	(out.status.success(), text(&out.stdout), text(&out.stderr))
+}
 
 #[tokio::test(flavor = "multi_thread")]
 async fn deposits_and_exits_on_two_root_chains_add_up_and_refuse_replays_forgeries_and_wrong_chains(
@@ -46,12 +63,41 @@ async fn deposits_and_exits_on_two_root_chains_add_up_and_refuse_replays_forgeri
 	eprintln!("tokens mapped after {:?}", started.elapsed());
 
 	let alice = &net.nodes[0];
+	let node_rpc = alice.spec.rpc_url();
 	for side in &sides {
 		let other = sides.iter().find(|s| s.name != side.name).unwrap();
+		// TRON's side is driven with `cast`, Ethereum's with the `bttc-bridge` command.
+		let via_cli = side.name == "ethereum";
 		// ----- 1. Deposit 100 -------------------------------------------------------------
 		let before_root = side.root_balance();
 		let deposited_at = Instant::now();
-		let root_tx = side.deposit(100 * TOKEN);
+		let root_tx = if via_cli {
+			let (ok, _, log) = bridge_cli(&[
+				"deposit",
+				"--root-rpc",
+				&side.url,
+				"--root-chain",
+				side.name,
+				"--manager",
+				&side.manager,
+				"--token",
+				&side.root_token,
+				"--amount",
+				"100",
+				"--key",
+				USER_KEY,
+				"--node-rpc",
+				&node_rpc,
+				"--timeout",
+				"120",
+			]);
+			assert!(ok, "bttc-bridge deposit failed");
+			assert!(log.contains("minted on BTTC"), "{log}");
+			let at = log.find("root transaction 0x").unwrap() + "root transaction ".len();
+			log[at..at + 66].to_string()
+		} else {
+			side.deposit(100 * TOKEN)
+		};
 		let record =
 			wait_deposit_executed(alice, side.name, &root_tx, Duration::from_secs(120)).await;
 		eprintln!(
@@ -63,8 +109,28 @@ async fn deposits_and_exits_on_two_root_chains_add_up_and_refuse_replays_forgeri
 		assert_eq!(side.root_balance(), before_root - 100 * TOKEN);
 
 		// ----- 2. Withdraw 40 -------------------------------------------------------------
-		let burn = side.withdraw(&eth_rpc, 40 * TOKEN);
-		let burn_tx = burn["transactionHash"].as_str().unwrap().to_string();
+		let burn_tx = if via_cli {
+			let (ok, out, log) = bridge_cli(&[
+				"withdraw",
+				"--eth-rpc",
+				&eth_rpc,
+				"--root-chain",
+				side.name,
+				"--token",
+				&side.child_token,
+				"--amount",
+				"40",
+				"--key",
+				USER_KEY,
+				"--timeout",
+				"240",
+			]);
+			assert!(ok && log.contains("exitable"), "bttc-bridge withdraw failed: {log}");
+			out.trim().to_string()
+		} else {
+			let burn = side.withdraw(&eth_rpc, 40 * TOKEN);
+			burn["transactionHash"].as_str().unwrap().to_string()
+		};
 		assert_eq!(side.child_balance(&eth_rpc), 60 * TOKEN);
 		let refused = rpc_outcome(
 			&eth_rpc,
@@ -101,7 +167,52 @@ async fn deposits_and_exits_on_two_root_chains_add_up_and_refuse_replays_forgeri
 			other.name
 		);
 		let before_exit = side.root_balance();
-		side.exit(&payload).unwrap();
+		if via_cli {
+			let (ok, _, log) = bridge_cli(&[
+				"exit",
+				"--eth-rpc",
+				&eth_rpc,
+				"--root-rpc",
+				&side.url,
+				"--root-chain",
+				side.name,
+				"--manager",
+				&side.manager,
+				"--tx",
+				&burn_tx,
+				"--key",
+				USER_KEY,
+			]);
+			assert!(ok && log.contains("exited in"), "bttc-bridge exit failed: {log}");
+			let (ok, status, _) = bridge_cli(&[
+				"status",
+				"withdraw",
+				"--eth-rpc",
+				&eth_rpc,
+				"--root-chain",
+				side.name,
+				"--tx",
+				&burn_tx,
+				"--root-rpc",
+				&side.url,
+				"--manager",
+				&side.manager,
+			]);
+			assert!(ok && status.contains("\"exited\""), "{status}");
+			let (ok, status, _) = bridge_cli(&[
+				"status",
+				"deposit",
+				"--node-rpc",
+				&node_rpc,
+				"--root-chain",
+				side.name,
+				"--tx",
+				&root_tx,
+			]);
+			assert!(ok && status.contains("\"executed\""), "{status}");
+		} else {
+			side.exit(&payload).unwrap();
+		}
 		assert_eq!(side.root_balance(), before_exit + 40 * TOKEN, "the exit releases 40");
 		assert_eq!(side.root_balance(), before_root - 60 * TOKEN, "balances add up");
 		assert!(side.exit(&payload).is_err(), "a replayed exit must be refused");

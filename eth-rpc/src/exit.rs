@@ -167,13 +167,13 @@ pub fn in_block_order(receipts: &[Value]) -> Vec<&Value> {
 	sorted
 }
 
-/// The consensus encodings of a block's receipts ([`in_block_order`]), each with the running
-/// sum of `gasUsed` up to it as its cumulative gas used (what `pallet-revive`'s block builder
-/// hashes into the receipts root).
-pub fn encode_block_receipts(receipts: &[Value]) -> Result<Vec<Vec<u8>>, Error> {
+/// The consensus encodings of a block's receipts, given [`in_block_order`], each with the
+/// running sum of `gasUsed` up to it as its cumulative gas used (what `pallet-revive`'s block
+/// builder hashes into the receipts root).
+pub fn encode_block_receipts(ordered: &[&Value]) -> Result<Vec<Vec<u8>>, Error> {
 	let mut cumulative = 0u128;
-	in_block_order(receipts)
-		.into_iter()
+	ordered
+		.iter()
 		.map(|receipt| {
 			cumulative = cumulative.saturating_add(quantity_field(receipt, "receipt", "gasUsed")?);
 			encode_receipt(receipt, cumulative)
@@ -526,9 +526,10 @@ impl crate::proxy::Front {
 		let receipts = receipts.as_array().ok_or_else(|| {
 			rpc_error(-32603, format!("{METHOD}: no receipts for block {block_number}"))
 		})?;
-		let encoded = encode_block_receipts(receipts).map_err(|e| field_error(METHOD, e))?;
+		let ordered = in_block_order(receipts);
+		let encoded = encode_block_receipts(&ordered).map_err(|e| field_error(METHOD, e))?;
 		// The burn's key in the receipt trie: its position among the block's receipts.
-		let tx_index = in_block_order(receipts)
+		let tx_index = ordered
 			.iter()
 			.position(|r| {
 				r.get("transactionHash")
@@ -866,7 +867,9 @@ mod tests {
 			json!({"status": "0x1", "gasUsed": format!("0x{gas:x}"), "transactionIndex": format!("0x{index:x}"),
 				"cumulativeGasUsed": "0x0", "logsBloom": bloom, "logs": [], "type": "0x2"})
 		};
-		let block = encode_block_receipts(&[receipt(1, 30_000), receipt(0, 21_000)]).unwrap();
+		let block =
+			encode_block_receipts(&in_block_order(&[receipt(1, 30_000), receipt(0, 21_000)]))
+				.unwrap();
 		assert_eq!(block[0], encode_receipt(&receipt(0, 21_000), 21_000).unwrap());
 		assert_eq!(block[1], encode_receipt(&receipt(1, 30_000), 51_000).unwrap());
 	}

@@ -1,4 +1,5 @@
 fn main() {
+	write_native_btt_code();
 	#[cfg(feature = "std")]
 	{
 		// The runtime the node embeds.
@@ -20,4 +21,27 @@ fn main() {
 				.build();
 		}
 	}
+}
+
+/// Writes the runtime code of `contracts/src/token/NativeBTT.sol` (its committed artifact's
+/// `deployedBytecode`, which `contracts/tools/build.js --check` keeps equal to a fresh compile)
+/// to `$OUT_DIR/native_btt.bin`: the genesis places it at the native BTT bridge address. Runs
+/// for the native and the WASM build alike, without dependencies.
+fn write_native_btt_code() {
+	let manifest = std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
+	let artifact = std::path::Path::new(&manifest).join("../contracts/artifacts/NativeBTT.json");
+	println!("cargo:rerun-if-changed={}", artifact.display());
+	let text = std::fs::read_to_string(&artifact)
+		.unwrap_or_else(|e| panic!("cannot read {}: {e}", artifact.display()));
+	let key = "\"deployedBytecode\": \"0x";
+	let start = text.find(key).map(|at| at + key.len()).expect("the artifact has deployedBytecode");
+	let digits = &text[start..start + text[start..].find('"').expect("a closing quote")];
+	assert!(digits.len() % 2 == 0 && !digits.is_empty(), "deployedBytecode is not hex bytes");
+	let code: Vec<u8> = (0..digits.len())
+		.step_by(2)
+		.map(|i| u8::from_str_radix(&digits[i..i + 2], 16).expect("deployedBytecode is hex"))
+		.collect();
+	let out = std::path::Path::new(&std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"))
+		.join("native_btt.bin");
+	std::fs::write(&out, code).unwrap_or_else(|e| panic!("cannot write {}: {e}", out.display()));
 }

@@ -18,7 +18,7 @@ const OPTIMIZER_RUNS = 200;
 const DEPLOYABLE = [
   'BTTToken', 'ChildERC20', 'StakeManager', 'ValidatorShare', 'ValidatorShareFactory',
   'RootChain', 'ValidatorSetMirror', 'StateSender', 'RootChainManager', 'ERC20Predicate',
-  'CheckpointVerifier',
+  'CheckpointVerifier', 'NativeBTT',
 ];
 
 function listSol(dir) {

@@ -14,6 +14,11 @@
 //! 3. A second exit with the same payload, an altered payload, and the payload submitted to
 //!    the other root chain are refused.
 //!
+//! **Native BTT**: each root chain's BTT is mapped to the genesis contract at `0x…1010`. A
+//! deposit of 100 on each chain pays out of the one reserve (the balance shows through
+//! `eth_getBalance`); 40 withdrawn for Ethereum with the `bttc-bridge` command exits there;
+//! the reserve and both sides add up to the wei, fees included.
+//!
 //! Then: with two of four equal validators stopped (half the stake), a deposit is not
 //! executed; every node then stops and restarts, and the pending deposit is executed once,
 //! nothing else minted again.
@@ -59,7 +64,11 @@ async fn deposits_and_exits_on_two_root_chains_add_up_and_refuse_replays_forgeri
 		BridgeSide::set_up(net.root_chain("tron").unwrap(), 1, &eth_rpc),
 		BridgeSide::set_up(net.root_chain("ethereum").unwrap(), 2, &eth_rpc),
 	];
-	net.map_by_governance(&sides).await;
+	let natives = [
+		BridgeSide::set_up_native(net.root_chain("tron").unwrap(), 1),
+		BridgeSide::set_up_native(net.root_chain("ethereum").unwrap(), 2),
+	];
+	net.map_by_governance(&[&sides[..], &natives[..]].concat()).await;
 	eprintln!("tokens mapped after {:?}", started.elapsed());
 
 	let alice = &net.nodes[0];
@@ -228,6 +237,67 @@ async fn deposits_and_exits_on_two_root_chains_add_up_and_refuse_replays_forgeri
 		.unwrap();
 		assert_eq!(processed, "true");
 	}
+
+	// ----- Native BTT: deposits on both chains from one reserve; an exit on Ethereum ---------
+	let reserve_before = native_balance(&eth_rpc, NATIVE_BTT);
+	let user_before = natives[0].child_balance(&eth_rpc);
+	let roots_before = [natives[0].root_balance(), natives[1].root_balance()];
+	let tron_tx = natives[0].deposit(100 * TOKEN);
+	let (ok, _, log) = bridge_cli(&[
+		"deposit",
+		"--root-rpc",
+		&natives[1].url,
+		"--root-chain",
+		"ethereum",
+		"--manager",
+		&natives[1].manager,
+		"--token",
+		&natives[1].root_token,
+		"--amount",
+		"100",
+		"--key",
+		USER_KEY,
+		"--node-rpc",
+		&node_rpc,
+		"--timeout",
+		"120",
+	]);
+	assert!(ok && log.contains("minted on BTTC"), "bttc-bridge deposit of BTT failed: {log}");
+	wait_deposit_executed(alice, "tron", &tron_tx, Duration::from_secs(120)).await;
+	assert_eq!(natives[0].child_balance(&eth_rpc), user_before + 200 * TOKEN);
+	assert_eq!(native_balance(&eth_rpc, NATIVE_BTT), reserve_before - 200 * TOKEN);
+	let (ok, out, log) = bridge_cli(&[
+		"withdraw",
+		"--eth-rpc",
+		&eth_rpc,
+		"--root-chain",
+		"ethereum",
+		"--token",
+		"native",
+		"--amount",
+		"40",
+		"--key",
+		USER_KEY,
+		"--timeout",
+		"240",
+	]);
+	assert!(ok && log.contains("exitable"), "bttc-bridge withdraw of BTT failed: {log}");
+	let burn_tx = out.trim().to_string();
+	let burn: serde_json::Value = serde_json::from_str(
+		&cast(&["receipt", "--json", "--rpc-url", &eth_rpc, &burn_tx]).unwrap(),
+	)
+	.unwrap();
+	assert_eq!(
+		natives[0].child_balance(&eth_rpc),
+		user_before + 160 * TOKEN - fee_paid(&burn),
+		"the user holds 200 deposited less 40 withdrawn and the burn's fee"
+	);
+	assert_eq!(native_balance(&eth_rpc, NATIVE_BTT), reserve_before - 160 * TOKEN);
+	let exit = wait_exitable(&eth_rpc, &burn_tx, "ethereum", Duration::from_secs(60)).await;
+	natives[1].exit(exit["payload"].as_str().unwrap()).unwrap();
+	assert_eq!(natives[1].root_balance(), roots_before[1] - 60 * TOKEN, "BTT adds up on Ethereum");
+	assert_eq!(natives[0].root_balance(), roots_before[0] - 100 * TOKEN, "BTT adds up on TRON");
+	assert!(natives[1].exit(exit["payload"].as_str().unwrap()).is_err(), "a replayed BTT exit");
 
 	// ----- Less than 2/3 of stake: not applied; every node restarts; applied once -----------
 	let tron = &sides[0];

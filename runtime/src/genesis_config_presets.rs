@@ -266,6 +266,12 @@ pub const DEV_CHECKPOINTS: StreamParams = StreamParams {
 /// (0.00002 BTT per new holder of a child token).
 pub const DEPOSITOR_ENDOWMENT: Balance = 1_000 * bttc_primitives::currency::BTT;
 
+/// Native BTT the bridge contract at [`crate::configs::bridge::NATIVE_BTT`] holds at genesis:
+/// what deposits of root-chain BTT pay out (1,000,000,000 BTT). It stands for root-chain BTT
+/// not yet bridged; withdrawals pay back into it and governance may add to it by sending BTT to
+/// the contract.
+pub const NATIVE_BTT_RESERVE: Balance = 1_000_000_000 * bttc_primitives::currency::BTT;
+
 /// Builds the genesis JSON patch for a chain.
 fn genesis(
 	validators: Vec<GenesisValidator>,
@@ -311,6 +317,20 @@ fn genesis(
 		attestation: pallet_bttc_attestation::GenesisConfig { report_ttl },
 		checkpoint: pallet_bttc_checkpoint::GenesisConfig {
 			streams: RootChainId::ALL.iter().map(|chain| (*chain, checkpoints)).collect::<Vec<_>>(),
+		},
+		// The native BTT bridge contract (BTTC's MRC20): its runtime code and reserve.
+		revive: pallet_revive::GenesisConfig {
+			accounts: vec![pallet_revive::genesis::Account::<crate::Runtime> {
+				address: crate::configs::bridge::NATIVE_BTT,
+				balance: sp_core::U256::from(NATIVE_BTT_RESERVE),
+				nonce: 0,
+				contract_data: Some(pallet_revive::genesis::ContractData {
+					code: pallet_revive::evm::Bytes(
+						crate::configs::bridge::NATIVE_BTT_CODE.to_vec()
+					),
+					storage: Default::default(),
+				}),
+			}],
 		},
 	})
 }

@@ -228,11 +228,15 @@ mod presets {
 			assert_eq!(Balances::free_balance(&bob), DEV_ENDOWMENT);
 			let depositor = crate::configs::bridge::depositor_account();
 			assert_eq!(Balances::free_balance(&depositor), DEPOSITOR_ENDOWMENT);
-			// 14 Substrate and 10 Ethereum dev accounts, the bridge's depositor, and the
-			// existential deposit pallet-revive keeps in its own account.
+			// 14 Substrate and 10 Ethereum dev accounts, the bridge's depositor, the native
+			// BTT reserve with its contract's existential deposit, and the existential deposit
+			// pallet-revive keeps in its own account.
 			assert_eq!(
 				pallet_balances::TotalIssuance::<Runtime>::get(),
-				DEV_ENDOWMENT * 24 + DEPOSITOR_ENDOWMENT + EXISTENTIAL_DEPOSIT
+				DEV_ENDOWMENT * 24
+					+ DEPOSITOR_ENDOWMENT
+					+ NATIVE_BTT_RESERVE
+					+ EXISTENTIAL_DEPOSIT * 2
 			);
 		});
 	}
@@ -703,6 +707,76 @@ mod upgrade {
 					.expect("the API answers after a code change");
 			assert!(!authors.authors.is_empty());
 			assert_eq!(Span::on_chain_storage_version(), StorageVersion::new(1));
+		});
+	}
+}
+
+mod native_btt {
+	use super::presets::build;
+	use crate::{
+		configs::bridge::{deposit_call_data, EvmChildTokens, NATIVE_BTT},
+		genesis_config_presets::NATIVE_BTT_RESERVE,
+		*,
+	};
+	use bttc_primitives::traits::ChildTokens;
+	use pallet_revive::{ExecConfig, TransactionLimits};
+	use sp_core::{H160, U256};
+	use sp_keyring::Sr25519Keyring;
+
+	fn evm_balance(address: &H160) -> U256 {
+		pallet_revive::Pallet::<Runtime>::evm_balance(address)
+	}
+
+	fn amount(btt: u128) -> Vec<u8> {
+		U256::from(btt * BTT).to_big_endian().to_vec()
+	}
+
+	#[test]
+	fn the_genesis_places_the_contract_with_its_reserve() {
+		for preset in ["dev", "local", "testnet"] {
+			build(preset).execute_with(|| {
+				assert!(
+					pallet_revive::AccountInfo::<Runtime>::is_contract(&NATIVE_BTT),
+					"{preset}"
+				);
+				assert_eq!(evm_balance(&NATIVE_BTT), U256::from(NATIVE_BTT_RESERVE), "{preset}");
+			});
+		}
+	}
+
+	#[test]
+	fn a_deposit_pays_native_btt_out_of_the_reserve() {
+		build("local").execute_with(|| {
+			System::set_block_number(1);
+			let user = H160::repeat_byte(0x42);
+			assert!(evm_balance(&user).is_zero());
+			assert!(EvmChildTokens::deposit(NATIVE_BTT, user, &amount(100)).is_ok());
+			assert_eq!(evm_balance(&user), U256::from(100 * BTT));
+			assert_eq!(evm_balance(&NATIVE_BTT), U256::from(NATIVE_BTT_RESERVE - 100 * BTT));
+			// Beyond the reserve: refused, nothing moves.
+			assert!(EvmChildTokens::deposit(NATIVE_BTT, user, &amount(2_000_000_000)).is_err());
+			assert_eq!(evm_balance(&user), U256::from(100 * BTT));
+		});
+	}
+
+	#[test]
+	fn only_the_depositor_pays_deposits() {
+		build("local").execute_with(|| {
+			System::set_block_number(1);
+			let user = H160::repeat_byte(0x42);
+			let result = Revive::bare_call(
+				RuntimeOrigin::signed(Sr25519Keyring::Alice.into()),
+				NATIVE_BTT,
+				U256::zero(),
+				TransactionLimits::WeightAndDeposit {
+					weight_limit: EvmChildTokens::max_deposit_weight(),
+					deposit_limit: BTT,
+				},
+				deposit_call_data(user, &amount(100)),
+				&ExecConfig::new_substrate_tx_without_bump(),
+			);
+			assert!(result.result.expect("the call ran").did_revert());
+			assert!(evm_balance(&user).is_zero());
 		});
 	}
 }

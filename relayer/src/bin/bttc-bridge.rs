@@ -1,8 +1,9 @@
-//! `bttc-bridge`: move ERC20 tokens between a root chain and BTTC.
+//! `bttc-bridge`: move ERC20 tokens and BTT between a root chain and BTTC.
 //!
 //! ```text
 //! bttc-bridge deposit  --root-rpc URL --root-chain ethereum --manager 0x… --token 0x… --amount 100 --key 0x…
 //! bttc-bridge withdraw --eth-rpc URL --root-chain ethereum --token 0x… --amount 40 --key 0x…
+//! bttc-bridge withdraw --eth-rpc URL --root-chain ethereum --token native --amount 40 --key 0x…
 //! bttc-bridge exit     --eth-rpc URL --root-rpc URL --root-chain ethereum --manager 0x… --tx 0x… --key 0x…
 //! bttc-bridge status deposit  --node-rpc URL --root-chain ethereum --tx 0x…
 //! bttc-bridge status withdraw --eth-rpc URL --root-chain ethereum --tx 0x… [--root-rpc URL --manager 0x…]
@@ -14,7 +15,9 @@
 //! follows the burn until a checkpoint acknowledged on that chain covers it
 //! (`bttc_getWithdrawalStatus` on eth-rpc). `exit` fetches the exit payload
 //! (`bttc_getExitPayload`) and sends `RootChainManager.exit`. Amounts are in whole tokens
-//! (decimals read from the token). Root chains are reached over Ethereum JSON-RPC (Ethereum,
+//! (decimals read from the token). Native BTT is the child token `native` (the bridge contract
+//! at `0x…1010`, 18 decimals): its deposit is the root chain's BTT token deposited like any
+//! ERC20, and its withdrawal sends the amount as the call's value. Root chains are reached over Ethereum JSON-RPC (Ethereum,
 //! BSC, and TRON's `/jsonrpc` endpoint for reads; a TRON deposit or exit is sent from a TRON
 //! wallet, not by this command).
 
@@ -49,7 +52,7 @@ sol! {
 
 	#[sol(rpc)]
 	interface IChildToken {
-		function withdraw(uint256 amount, uint256 rootChainId) external;
+		function withdraw(uint256 amount, uint256 rootChainId) external payable;
 	}
 }
 
@@ -100,8 +103,8 @@ enum Command {
 		/// The root chain to exit on: tron, ethereum or bsc.
 		#[arg(long)]
 		root_chain: String,
-		/// The child token on BTTC.
-		#[arg(long)]
+		/// The child token on BTTC, or `native` for BTT (the bridge contract at 0x…1010).
+		#[arg(long, value_parser = child_token)]
 		token: Address,
 		/// Amount in whole tokens.
 		#[arg(long)]
@@ -174,6 +177,17 @@ enum Status {
 }
 
 /// BTTC's number of a root chain.
+/// The native BTT bridge contract on BTTC (`NativeBTT.sol`).
+const NATIVE_BTT: Address = alloy::primitives::address!("0000000000000000000000000000000000001010");
+
+/// A child token's address, `native` naming [`NATIVE_BTT`].
+fn child_token(text: &str) -> Result<Address, String> {
+	if text.eq_ignore_ascii_case("native") {
+		return Ok(NATIVE_BTT);
+	}
+	text.parse().map_err(|e| format!("`{text}` is neither `native` nor an address: {e}"))
+}
+
 fn chain_id(name: &str) -> Result<u64, String> {
 	match name.to_ascii_lowercase().as_str() {
 		"tron" => Ok(1),
@@ -232,11 +246,15 @@ async fn confirmed(
 }
 
 async fn amount_of(provider: &impl Provider, token: Address, amount: &str) -> Result<U256, String> {
-	let decimals = IERC20::new(token, provider)
-		.decimals()
-		.call()
-		.await
-		.map_err(|e| format!("token {token}: decimals(): {e}"))?;
+	let decimals = if token == NATIVE_BTT {
+		18
+	} else {
+		IERC20::new(token, provider)
+			.decimals()
+			.call()
+			.await
+			.map_err(|e| format!("token {token}: decimals(): {e}"))?
+	};
 	let value = parse_units(amount, decimals)
 		.map_err(|e| format!("amount `{amount}`: {e}"))?
 		.get_absolute();
@@ -348,9 +366,12 @@ async fn withdraw(
 	let provider =
 		ProviderBuilder::new().wallet(EthereumWallet::from(key)).connect_hyper_http(url(eth_rpc)?);
 	let value = amount_of(&provider, token, amount).await?;
+	// Native BTT leaves with the call's value.
+	let paid = if token == NATIVE_BTT { value } else { U256::ZERO };
 	let gas_price = provider.get_gas_price().await.map_err(|e| format!("eth_gasPrice: {e}"))?;
 	let sent = IChildToken::new(token, &provider)
 		.withdraw(value, U256::from(chain))
+		.value(paid)
 		.gas_price(gas_price)
 		.send()
 		.await;

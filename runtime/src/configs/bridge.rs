@@ -8,6 +8,12 @@
 //! and storage deposit; the storage deposit for new holders is paid from its balance (funded
 //! at genesis). A call that reverts, runs out of gas or finds no contract changes nothing.
 //!
+//! **Native BTT** is bridged by [`NATIVE_BTT`] (`0x…1010`, `contracts/src/token/NativeBTT.sol`,
+//! as BTTC's MRC20): the genesis puts its code there with a reserve of native BTT. Governance
+//! maps each root chain's BTT token to it like any child token; a deposit pays the user out of
+//! the reserve and `withdraw(amount, rootChainId)` (with `amount` as value) pays back into it
+//! and emits the `Burned` log an exit proves. Nothing is minted or burnt on BTTC.
+//!
 //! Deposits are not Ethereum transactions: their `Transfer` logs are events of the Substrate
 //! block, not receipts of the Ethereum block view (as Bor's state-sync transactions are apart
 //! from the block's transactions). Balances show through `eth_call` (`balanceOf`) at once.
@@ -26,6 +32,13 @@ use sp_runtime::{DispatchError, TransactionOutcome};
 /// The EVM address deposits come from (`RootChainManager.childChainManager`).
 pub const DEPOSITOR: H160 =
 	H160([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x10, 0x01]);
+
+/// The EVM address of the native BTT bridge contract (`NativeBTT.sol`, BTTC's MRC20 address).
+pub const NATIVE_BTT: H160 =
+	H160([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x10, 0x10]);
+
+/// Runtime (deployed) EVM code of `NativeBTT.sol`, from its committed artifact (`build.rs`).
+pub const NATIVE_BTT_CODE: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/native_btt.bin"));
 
 /// The depositor's Substrate account.
 pub fn depositor_account() -> crate::AccountId {

@@ -1,6 +1,7 @@
 //! The bridge on a running network, as the tests and the bridge benchmark drive it: a root
-//! ERC20 per root chain mapped to a `ChildERC20` on BTTC (on the root chain by its
-//! `RootChainManager`'s owner, on BTTC by a governance referendum), deposits, burns, exit
+//! ERC20 per root chain mapped to a `ChildERC20` on BTTC, or the root chain's BTT mapped to
+//! native BTT (the genesis contract at [`NATIVE_BTT`]), on the root chain by its
+//! `RootChainManager`'s owner and on BTTC by a governance referendum; deposits, burns, exit
 //! payloads and exits. Transactions go through `cast` (Foundry) and are checked for success.
 
 use crate::{foundry, repo_root, wait_for, Network, Node, RootChain, DEPLOYER, DEPLOYER_KEY};
@@ -18,6 +19,8 @@ pub const USER_KEY: &str = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412
 pub const USER: &str = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
 /// The bridge's depositor on BTTC (`RootChainManager.childChainManager`).
 pub const DEPOSITOR: &str = "0x0000000000000000000000000000000000001001";
+/// The native BTT bridge contract on BTTC (its genesis places it there).
+pub const NATIVE_BTT: &str = "0x0000000000000000000000000000000000001010";
 /// One whole token (18 decimals).
 pub const TOKEN: u128 = 1_000_000_000_000_000_000;
 
@@ -59,6 +62,20 @@ pub fn balance(url: &str, token: &str, who: &str) -> u128 {
 	out.split(' ').next().unwrap().parse().unwrap()
 }
 
+/// `who`'s native balance on `url` (`eth_getBalance`, in wei).
+pub fn native_balance(url: &str, who: &str) -> u128 {
+	cast(&["balance", "--rpc-url", url, who]).unwrap().parse().unwrap()
+}
+
+/// The fee a receipt paid: `gasUsed × effectiveGasPrice`, in wei.
+pub fn fee_paid(receipt: &Value) -> u128 {
+	let number = |key: &str| {
+		let text = receipt[key].as_str().unwrap_or_else(|| panic!("no {key} in {receipt}"));
+		u128::from_str_radix(text.trim_start_matches("0x"), 16).unwrap()
+	};
+	number("gasUsed") * number("effectiveGasPrice")
+}
+
 /// A JSON-RPC call's result, or its error message.
 pub async fn rpc_outcome(url: &str, method: &str, params: Vec<Value>) -> Result<Value, String> {
 	let client =
@@ -79,6 +96,7 @@ pub fn hex_bytes(text: &str) -> Vec<u8> {
 }
 
 /// One root chain's side of the bridge: its root token and the child token on BTTC.
+#[derive(Clone, Debug)]
 pub struct BridgeSide {
 	/// `tron`, `ethereum` or `bsc`.
 	pub name: &'static str,
@@ -92,8 +110,10 @@ pub struct BridgeSide {
 	pub predicate: String,
 	/// The root token (the user holds 1,000).
 	pub root_token: String,
-	/// The child token on BTTC.
+	/// The child token on BTTC ([`NATIVE_BTT`] for native BTT).
 	pub child_token: String,
+	/// Whether the child side is native BTT (balances by `eth_getBalance`, burns with value).
+	pub native: bool,
 }
 
 impl BridgeSide {
@@ -119,6 +139,25 @@ impl BridgeSide {
 				DEPOSITOR,
 			],
 		);
+		Self::map_on_root(chain, id, root_token, child_token, false)
+	}
+
+	/// The root chain's BTT (its staking token) and native BTT on BTTC, mapped on `chain`
+	/// (the user gets 1,000 root BTT). BTTC's mapping is governance's.
+	pub fn set_up_native(chain: &RootChain, id: u8) -> Self {
+		Self::map_on_root(chain, id, chain.contract("BTTToken"), NATIVE_BTT.to_string(), true)
+	}
+
+	/// Maps `root_token` to `child_token` on `chain`'s `RootChainManager` and gives the user
+	/// 1,000 root tokens from the deployer.
+	fn map_on_root(
+		chain: &RootChain,
+		id: u8,
+		root_token: String,
+		child_token: String,
+		native: bool,
+	) -> Self {
+		let url = chain.url.clone();
 		let manager = chain.contract("RootChainManager");
 		let predicate = chain.contract("ERC20Predicate");
 		let erc20 = cast(&["keccak", "ERC20"]).unwrap();
@@ -134,7 +173,7 @@ impl BridgeSide {
 			&[&root_token, "transfer(address,uint256)", USER, &(1_000 * TOKEN).to_string()],
 		)
 		.unwrap();
-		Self { name: chain.name, id, url, manager, predicate, root_token, child_token }
+		Self { name: chain.name, id, url, manager, predicate, root_token, child_token, native }
 	}
 
 	/// Approves and sends `depositFor(USER, root token, amount)` from the user: the root
@@ -162,17 +201,16 @@ impl BridgeSide {
 		receipt["transactionHash"].as_str().unwrap().to_string()
 	}
 
-	/// Burns `amount` of the child token for this root chain: the burn's receipt.
+	/// Burns `amount` of the child token for this root chain (native BTT: sends it as the
+	/// call's value): the burn's receipt.
 	pub fn withdraw(&self, eth_rpc: &str, amount: u128) -> Value {
+		let amount = amount.to_string();
+		let value: &[&str] = if self.native { &["--value", &amount] } else { &[] };
+		let id = self.id.to_string();
 		send(
 			eth_rpc,
 			USER_KEY,
-			&[
-				&self.child_token,
-				"withdraw(uint256,uint256)",
-				&amount.to_string(),
-				&self.id.to_string(),
-			],
+			&[value, &[&self.child_token, "withdraw(uint256,uint256)", &amount, &id]].concat(),
 		)
 		.unwrap()
 	}
@@ -182,9 +220,13 @@ impl BridgeSide {
 		balance(&self.url, &self.root_token, USER)
 	}
 
-	/// The user's child-token balance on BTTC.
+	/// The user's child-token balance on BTTC (native BTT: `eth_getBalance`, in wei).
 	pub fn child_balance(&self, eth_rpc: &str) -> u128 {
-		balance(eth_rpc, &self.child_token, USER)
+		if self.native {
+			native_balance(eth_rpc, USER)
+		} else {
+			balance(eth_rpc, &self.child_token, USER)
+		}
 	}
 
 	/// Sends `RootChainManager.exit(payload)` from the user.

@@ -760,6 +760,20 @@ mod native_btt {
 	}
 
 	#[test]
+	fn governance_support_is_measured_without_the_reserve_and_follows_it() {
+		use frame_support::traits::{tokens::currency::ActiveIssuanceOf, Get};
+		build("local").execute_with(|| {
+			System::set_block_number(1);
+			let active = ActiveIssuanceOf::<Balances, AccountId>::get();
+			// The contract's account holds the reserve and its existential deposit.
+			let reserve = NATIVE_BTT_RESERVE + EXISTENTIAL_DEPOSIT;
+			assert_eq!(governance::VotingIssuance::get(), active - reserve);
+			assert!(EvmChildTokens::deposit(NATIVE_BTT, H160::repeat_byte(7), &amount(100)).is_ok());
+			assert_eq!(governance::VotingIssuance::get(), active - reserve + 100 * BTT);
+		});
+	}
+
+	#[test]
 	fn only_the_depositor_pays_deposits() {
 		build("local").execute_with(|| {
 			System::set_block_number(1);

@@ -40,6 +40,11 @@ pub const NATIVE_BTT: H160 =
 /// Runtime (deployed) EVM code of `NativeBTT.sol`, from its committed artifact (`build.rs`).
 pub const NATIVE_BTT_CODE: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/native_btt.bin"));
 
+/// The Substrate account holding the native BTT reserve (the contract's).
+pub fn native_btt_account() -> crate::AccountId {
+	<Runtime as pallet_revive::Config>::AddressMapper::to_account_id(&NATIVE_BTT)
+}
+
 /// The depositor's Substrate account.
 pub fn depositor_account() -> crate::AccountId {
 	AccountId32Mapper::<Runtime>::to_fallback_account_id(&DEPOSITOR)

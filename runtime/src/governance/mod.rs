@@ -9,8 +9,9 @@
 //! | `parameters` | [`origins::Origin::ParameterAdmin`] | span, attestation and checkpoint parameters, readmitting excluded validators |
 //!
 //! A referendum is submitted with a deposit, needs a decision deposit, then passes when the
-//! aye share of conviction-weighted votes (approval) and the aye share of the total issuance
-//! (support) stay above the track's curves for its confirmation period; the call is enacted
+//! aye share of conviction-weighted votes (approval) and the aye share of the BTT that can
+//! vote ([`VotingIssuance`]: the active issuance less the native BTT bridge reserve) (support)
+//! stay above the track's curves for its confirmation period; the call is enacted
 //! through the scheduler. The emergency track is faster but asks more: at least 75 % approval
 //! and 25 % support at all times.
 
@@ -31,6 +32,20 @@ use frame_support::{
 };
 use frame_system::{EnsureRoot, EnsureSigned};
 use sp_runtime::Perbill;
+
+/// What support is measured against: the active issuance less the native BTT bridge reserve
+/// (`configs::bridge::NATIVE_BTT`), which stands for BTT locked on the root chains, is held by
+/// a contract that cannot vote, and would otherwise make every referendum's support
+/// unreachable. Follows the reserve as deposits pay out of it and withdrawals pay into it.
+pub struct VotingIssuance;
+
+impl frame_support::traits::Get<Balance> for VotingIssuance {
+	fn get() -> Balance {
+		use frame_support::traits::fungible::Inspect;
+		let reserve = Balances::total_balance(&crate::configs::bridge::native_btt_account());
+		ActiveIssuanceOf::<Balances, AccountId>::get().saturating_sub(reserve)
+	}
+}
 
 /// Blocks per minute, hour and day at the 2 s block time.
 pub const MINUTES: BlockNumber = 30;
@@ -118,8 +133,7 @@ impl pallet_conviction_voting::Config for Runtime {
 	type WeightInfo = pallet_conviction_voting::weights::SubstrateWeight<Runtime>;
 	type Currency = Balances;
 	type Polls = Referenda;
-	// Support is measured against the whole active issuance.
-	type MaxTurnout = ActiveIssuanceOf<Balances, AccountId>;
+	type MaxTurnout = VotingIssuance;
 	type MaxVotes = ConstU32<512>;
 	type VoteLockingPeriod = VoteLockingPeriod;
 	type BlockNumberProvider = System;

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Measures the project pallets' weights and writes each one's `src/weights.rs`:
-#   scripts/generate-weights.sh [PALLET...]     (default: staking span checkpoint attestation)
+#   scripts/generate-weights.sh [PALLET...]     (default: staking span checkpoint attestation bridge)
 # Environment: BENCH_STEPS (default 50), BENCH_REPEAT (default 20).
 #
 # Builds the runtime WASM with its `Benchmark` API (release WASM, never put on chain), installs
@@ -17,7 +17,7 @@ BENCHER="$TOOLS/bin/frame-omni-bencher"
 STEPS="${BENCH_STEPS:-50}"
 REPEAT="${BENCH_REPEAT:-20}"
 PALLETS=("$@")
-((${#PALLETS[@]})) || PALLETS=(staking span checkpoint attestation)
+((${#PALLETS[@]})) || PALLETS=(staking span checkpoint attestation bridge)
 
 for pallet in "${PALLETS[@]}"; do
 	[ -f "$REPO_ROOT/pallets/$pallet/src/benchmarking.rs" ] ||

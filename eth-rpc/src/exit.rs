@@ -15,7 +15,7 @@
 //! - `logIndex`: the index, inside the receipt, of the `Burned(from, rootChainId, amount)` log
 //!   naming the root chain the exit is for.
 
-use crate::error::Error;
+use crate::{error::Error, http};
 use serde_json::Value;
 use sp_core::{H160, H256};
 use sp_crypto_hashing::keccak_256;
@@ -424,6 +424,68 @@ fn rpc_error(code: i64, message: String) -> Value {
 }
 
 /// `(transaction hash, root chain name, root chain id)` of a `bttc_*(txHash, rootChain)` call.
+/// A root chain's `RootChainManager` and a JSON-RPC endpoint serving `eth_call` on that chain
+/// (`--root-chain-manager CHAIN:MANAGER:URL`; TRON's is its `/jsonrpc`). With it,
+/// `bttc_getWithdrawalStatus` tells an exited burn from an exitable one.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RootManager {
+	/// `tron`, `ethereum` or `bsc`.
+	pub chain: &'static str,
+	/// The `RootChainManager` address.
+	pub manager: H160,
+	/// The root chain's JSON-RPC URL.
+	pub url: String,
+}
+
+impl RootManager {
+	/// Parses `CHAIN:MANAGER:URL`, e.g. `ethereum:0x5FbDB2315678afecb367f032d93F642f64180aa3:http://127.0.0.1:8545`.
+	pub fn parse(text: &str) -> Result<Self, String> {
+		let refuse = |why: &str| {
+			format!("--root-chain-manager `{text}`: {why} (expected CHAIN:MANAGER:URL, e.g. ethereum:0x5FbD…0aa3:http://127.0.0.1:8545)")
+		};
+		let mut parts = text.splitn(3, ':');
+		let (Some(chain), Some(manager), Some(url)) = (parts.next(), parts.next(), parts.next())
+		else {
+			return Err(refuse("three parts are needed"));
+		};
+		let chain = match chain.to_ascii_lowercase().as_str() {
+			"tron" => "tron",
+			"ethereum" => "ethereum",
+			"bsc" => "bsc",
+			_ => return Err(refuse("the chain is tron, ethereum or bsc")),
+		};
+		let manager = manager
+			.strip_prefix("0x")
+			.filter(|digits| digits.len() == 40)
+			.and_then(|digits| hex::decode(digits).ok())
+			.map(|bytes| H160::from_slice(&bytes))
+			.ok_or_else(|| refuse("the manager is a 0x-prefixed 20-byte address"))?;
+		if !(url.starts_with("http://") || url.starts_with("https://")) {
+			return Err(refuse("the URL is http:// or https://"));
+		}
+		Ok(Self { chain, manager, url: url.to_string() })
+	}
+
+	/// The `eth_call` of `processedExits(exitHash)`.
+	pub fn processed_exits_call(&self, exit_hash: &H256) -> Value {
+		let selector = &keccak_256(b"processedExits(bytes32)")[..4];
+		serde_json::json!([
+			{
+				"to": format!("{:?}", self.manager),
+				"data": format!("0x{}{}", hex::encode(selector), hex::encode(exit_hash.as_bytes())),
+			},
+			"latest"
+		])
+	}
+}
+
+/// Whether an `eth_call` answer is an ABI `true`.
+fn abi_true(answer: &Value) -> Option<bool> {
+	let digits = answer.as_str()?.strip_prefix("0x")?;
+	let bytes = hex::decode(digits).ok().filter(|bytes| bytes.len() == 32)?;
+	Some(bytes[31] == 1 && bytes[..31].iter().all(|b| *b == 0))
+}
+
 fn exit_params(call: &Value, method: &str) -> Result<(String, &'static str, u8), Value> {
 	let invalid = |detail: &str| rpc_error(-32602, format!("invalid params: {method} {detail}"));
 	let params = call.get("params").and_then(Value::as_array).cloned().unwrap_or_default();
@@ -630,9 +692,10 @@ impl crate::proxy::Front {
 
 	/// `bttc_getWithdrawalStatus(txHash, rootChain)`: `checkpointWaiting` (burnt; no checkpoint
 	/// of that root chain covers its block yet), `checkpointPending` (a proposed checkpoint
-	/// covers it and waits for signatures or its ack) or `exitable` (an acknowledged one
-	/// covers it: `bttc_getExitPayload` answers). Whether the exit was made is the root
-	/// chain's to say (`RootChainManager.processedExits(exitHash)`).
+	/// covers it and waits for signatures or its ack), `exitable` (an acknowledged one covers
+	/// it: `bttc_getExitPayload` answers) or `exited` (the root chain's
+	/// `RootChainManager.processedExits(exitHash)` is set). `exited` is told apart only for
+	/// root chains given with `--root-chain-manager`; elsewhere an exited burn reads `exitable`.
 	pub(crate) async fn withdrawal_status(&self, call: &Value) -> Result<Value, Value> {
 		const METHOD: &str = "bttc_getWithdrawalStatus";
 		let (tx_hash, chain_name, chain_id) = exit_params(call, METHOD)?;
@@ -656,6 +719,31 @@ impl crate::proxy::Front {
 		if !covering.is_null() {
 			status["status"] = "exitable".into();
 			status["checkpoint"] = covering;
+			if let Some(root) = self.root_managers.iter().find(|root| root.chain == chain_name) {
+				let exit = self.exit_payload(call).await?;
+				let exit_hash: H256 = serde_json::from_value(exit["exitHash"].clone())
+					.map_err(|e| rpc_error(-32603, format!("{METHOD}: exit hash: {e}")))?;
+				let answer = http::call(
+					&self.client,
+					&root.url,
+					"eth_call",
+					root.processed_exits_call(&exit_hash),
+				)
+				.await
+				.map_err(|e| {
+					rpc_error(-32603, format!("{METHOD}: {chain_name}'s processedExits: {e}"))
+				})?;
+				let exited = abi_true(&answer).ok_or_else(|| {
+					rpc_error(
+						-32603,
+						format!("{METHOD}: {chain_name}'s processedExits answered {answer}"),
+					)
+				})?;
+				if exited {
+					status["status"] = "exited".into();
+				}
+				status["exitHash"] = exit["exitHash"].clone();
+			}
 			return Ok(status);
 		}
 		let pending = node("bttc_getPendingCheckpoint", serde_json::json!([chain_name])).await?;
@@ -830,6 +918,32 @@ mod tests {
 		assert_eq!(burn_log_index(&receipt, 2), Some((1, H160::from_low_u64_be(0xaa))));
 		assert_eq!(burn_log_index(&receipt, 3), None);
 		assert_eq!(burn_chains(&receipt), vec![2]);
+	}
+
+	#[test]
+	fn root_managers_parse_and_refuse_what_is_not_chain_manager_url() {
+		let manager = "0x5FbDB2315678afecb367f032d93F642f64180aa3";
+		let root =
+			RootManager::parse(&format!("Ethereum:{manager}:http://127.0.0.1:8545")).unwrap();
+		assert_eq!(root.chain, "ethereum");
+		assert_eq!(root.url, "http://127.0.0.1:8545");
+		assert_eq!(format!("{:?}", root.manager), manager.to_lowercase());
+		for bad in [
+			format!("polygon:{manager}:http://x"),
+			format!("tron:{manager}"),
+			"tron:0x12:http://x".to_string(),
+			format!("tron:{manager}:ws://x"),
+		] {
+			assert!(RootManager::parse(&bad).unwrap_err().contains("CHAIN:MANAGER:URL"), "{bad}");
+		}
+		let call = root.processed_exits_call(&H256::repeat_byte(0xab));
+		let data = call[0]["data"].as_str().unwrap();
+		// keccak256("processedExits(bytes32)")[..4], then the hash.
+		assert_eq!(&data[..10], "0x607f2d42");
+		assert!(data.ends_with(&"ab".repeat(32)));
+		assert_eq!(abi_true(&json!(format!("0x{}01", "00".repeat(31)))), Some(true));
+		assert_eq!(abi_true(&json!(format!("0x{}", "00".repeat(32)))), Some(false));
+		assert_eq!(abi_true(&json!("0x01")), None);
 	}
 
 	#[test]

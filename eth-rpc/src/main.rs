@@ -39,8 +39,32 @@ const DEFAULT_RPC_PORT: u16 = 8545;
 /// Most calls per batch when `--rpc-max-batch-request-len` is not given.
 const DEFAULT_MAX_BATCH_LEN: u32 = 1_000;
 
+/// The front's own option, beside the server's.
+const ROOT_CHAIN_MANAGER: &str = "root-chain-manager";
+
 fn main() -> anyhow::Result<()> {
-	let mut command = pallet_revive_eth_rpc::cli::CliCommand::parse_cli()?;
+	use clap::{CommandFactory, FromArgMatches};
+	let matches = pallet_revive_eth_rpc::cli::CliCommand::command()
+		.arg(
+			clap::Arg::new(ROOT_CHAIN_MANAGER)
+				.long(ROOT_CHAIN_MANAGER)
+				.value_name("CHAIN:MANAGER:URL")
+				.action(clap::ArgAction::Append)
+				.help(
+					"A root chain's RootChainManager and a JSON-RPC URL serving eth_call there \
+					 (repeatable): bttc_getWithdrawalStatus then answers `exited` for burns exited \
+					 on it",
+				),
+		)
+		.get_matches();
+	let root_managers = matches
+		.get_many::<String>(ROOT_CHAIN_MANAGER)
+		.into_iter()
+		.flatten()
+		.map(|text| exit::RootManager::parse(text))
+		.collect::<Result<Vec<_>, _>>()
+		.map_err(anyhow::Error::msg)?;
+	let mut command = pallet_revive_eth_rpc::cli::CliCommand::from_arg_matches(&matches)?;
 	let is_dev = command.shared_params.dev;
 	let rpc = &mut command.rpc_params;
 	anyhow::ensure!(
@@ -90,7 +114,9 @@ fn main() -> anyhow::Result<()> {
 		.build()?;
 	front_runtime.spawn(async move {
 		match tokio::net::TcpListener::from_std(listener) {
-			Ok(listener) => proxy::Front::new(backend, node, limits).serve(listener).await,
+			Ok(listener) => {
+				proxy::Front::new(backend, node, limits, root_managers).serve(listener).await
+			}
 			Err(err) => {
 				eprintln!("Error: cannot serve {public}: {err}");
 				std::process::exit(1);

@@ -82,7 +82,7 @@ pub struct Limits {
 /// Shared by every connection.
 pub struct Front {
 	backend: SocketAddr,
-	client: HttpClient,
+	pub(crate) client: HttpClient,
 	/// Where raw transactions go.
 	pub(crate) node: Node,
 	/// The chain id never changes, so it is asked once.
@@ -100,6 +100,8 @@ pub struct Front {
 	pub(crate) pending: PendingFeed,
 	/// Open `newPendingTransactions` subscriptions (the pool is read while there are any).
 	pub(crate) pending_subscriptions: std::sync::atomic::AtomicUsize,
+	/// Root chains whose exits `bttc_getWithdrawalStatus` looks up.
+	pub(crate) root_managers: Vec<crate::exit::RootManager>,
 }
 
 /// Connections one IP address may hold: a quarter of `max_connections`, at least one.
@@ -168,7 +170,13 @@ impl Front {
 
 	/// A front for the eth-rpc server at `backend`, submitting raw transactions to `node`,
 	/// enforcing `limits`.
-	pub fn new(backend: SocketAddr, node: Node, limits: Limits) -> Arc<Self> {
+	/// Exits are looked up on `root_managers`' root chains.
+	pub fn new(
+		backend: SocketAddr,
+		node: Node,
+		limits: Limits,
+		root_managers: Vec<crate::exit::RootManager>,
+	) -> Arc<Self> {
 		Arc::new(Self {
 			backend,
 			client: http::client(),
@@ -182,6 +190,7 @@ impl Front {
 			filters: Filters::default(),
 			pending: PendingFeed::default(),
 			pending_subscriptions: Default::default(),
+			root_managers,
 		})
 	}
 
@@ -1231,7 +1240,7 @@ mod tests {
 		let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
 		let address = listener.local_addr().unwrap();
 		let node = Node::new(node).unwrap();
-		tokio::spawn(Front::new(backend, node, limits).serve(listener));
+		tokio::spawn(Front::new(backend, node, limits, Vec::new()).serve(listener));
 		address
 	}
 
@@ -1541,7 +1550,8 @@ mod tests {
 	async fn receipts_of_the_newest_blocks_are_answered_from_memory_beside_forwarded_calls() {
 		let chain = Arc::new(Mutex::new(vec!["a0".into(), "a1".into(), "a2".into()]));
 		let (backend, receipt_calls) = fake_chain(chain).await;
-		let front = Front::new(backend, Node::new("ws://127.0.0.1:1").unwrap(), limits());
+		let front =
+			Front::new(backend, Node::new("ws://127.0.0.1:1").unwrap(), limits(), Vec::new());
 		let url = format!("http://{backend}/");
 		front.receipts.catch_up(&front.client, &url).await.unwrap();
 		assert_eq!(receipt_calls.swap(0, Ordering::SeqCst), 3, "each block's receipts read once");
@@ -1566,7 +1576,8 @@ mod tests {
 	async fn a_reorganisation_is_followed_and_the_replaced_blocks_receipts_are_dropped() {
 		let chain = Arc::new(Mutex::new(vec!["a0".into(), "a1".into(), "a2".into()]));
 		let (backend, _) = fake_chain(chain.clone()).await;
-		let front = Front::new(backend, Node::new("ws://127.0.0.1:1").unwrap(), limits());
+		let front =
+			Front::new(backend, Node::new("ws://127.0.0.1:1").unwrap(), limits(), Vec::new());
 		let url = format!("http://{backend}/");
 		front.receipts.catch_up(&front.client, &url).await.unwrap();
 		let held = |tx: &str| front.receipts.receipt(&format!("0x{:0>64}", tx)).is_some();
@@ -1592,7 +1603,8 @@ mod tests {
 	async fn polling_filters_report_new_blocks_and_logs_once_to_their_own_client() {
 		let chain = Arc::new(Mutex::new(vec!["a0".into(), "a1".into(), "a2".into()]));
 		let (backend, _) = fake_chain(chain.clone()).await;
-		let front = Front::new(backend, Node::new("ws://127.0.0.1:1").unwrap(), limits());
+		let front =
+			Front::new(backend, Node::new("ws://127.0.0.1:1").unwrap(), limits(), Vec::new());
 		let ask = |method: &'static str, params: Value| {
 			let front = front.clone();
 			async move { front.answer_payload(&filter_call(method, params), LOCALHOST).await.unwrap() }
@@ -1667,7 +1679,8 @@ mod tests {
 			}
 		})
 		.await;
-		let front = Front::new(backend, Node::new("ws://127.0.0.1:1").unwrap(), limits());
+		let front =
+			Front::new(backend, Node::new("ws://127.0.0.1:1").unwrap(), limits(), Vec::new());
 		let ask = |params: Value| {
 			let front = front.clone();
 			async move {

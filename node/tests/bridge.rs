@@ -10,7 +10,8 @@
 //!    `executed`.
 //! 2. **Withdraw** 40: `withdraw(40, chain)` on BTTC; `bttc_getExitPayload` answers once a
 //!    checkpoint covering the burn is acknowledged on that chain (and refuses the other
-//!    chain); `RootChainManager.exit` releases 40: balances add up on both sides.
+//!    chain); `RootChainManager.exit` releases 40: balances add up on both sides, and
+//!    `bttc_getWithdrawalStatus` says `exitable`, then `exited`.
 //! 3. A second exit with the same payload, an altered payload, and the payload submitted to
 //!    the other root chain are refused.
 //!
@@ -236,6 +237,15 @@ async fn deposits_and_exits_on_two_root_chains_add_up_and_refuse_replays_forgeri
 		])
 		.unwrap();
 		assert_eq!(processed, "true");
+		let status = rpc_outcome(
+			&eth_rpc,
+			"bttc_getWithdrawalStatus",
+			vec![burn_tx.clone().into(), side.name.into()],
+		)
+		.await
+		.unwrap();
+		assert_eq!(status["status"], "exited", "{status}");
+		assert_eq!(status["exitHash"], exit["exitHash"]);
 	}
 
 	// ----- Native BTT: deposits on both chains from one reserve; an exit on Ethereum ---------

@@ -23,6 +23,7 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_bttc_span, Span]
 	[pallet_bttc_checkpoint, Checkpoint]
 	[pallet_bttc_attestation, Attestation]
+	[pallet_bttc_bridge, Bridge]
 );
 
 impl frame_system_benchmarking::Config for Runtime {}

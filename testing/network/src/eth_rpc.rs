@@ -18,12 +18,14 @@ pub struct EthRpc {
 
 impl EthRpc {
 	/// Starts eth-rpc on `port` in front of the node at `node_ws_url`, its receipt database
-	/// under `base_path`, its log at `log`; waits until it answers `eth_chainId`.
+	/// under `base_path`, its log at `log`, looking exits up on `root_managers`
+	/// (`CHAIN:MANAGER:URL`); waits until it answers `eth_chainId`.
 	pub async fn start(
 		node_ws_url: &str,
 		port: u16,
 		base_path: &Path,
 		log: &Path,
+		root_managers: &[String],
 	) -> Result<Self, String> {
 		std::fs::create_dir_all(base_path).map_err(|e| format!("{}: {e}", base_path.display()))?;
 		let file = std::fs::File::create(log).map_err(|e| format!("{}: {e}", log.display()))?;
@@ -31,6 +33,7 @@ impl EthRpc {
 		let child = Command::new(&bin)
 			.args(["--node-rpc-url", node_ws_url, "--rpc-port", &port.to_string()])
 			.args(["--rpc-cors", "all", "--no-prometheus"])
+			.args(root_managers.iter().flat_map(|root| ["--root-chain-manager", root.as_str()]))
 			.arg("--base-path")
 			.arg(base_path)
 			.stdin(Stdio::null())

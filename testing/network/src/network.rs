@@ -196,13 +196,25 @@ impl Network {
 			}
 		}
 		let mut eth_rpcs = Vec::new();
+		// Each root chain's manager, so `bttc_getWithdrawalStatus` can say `exited`.
+		let root_managers: Vec<String> = root_chains
+			.iter()
+			.filter(|r| !r.contract("RootChainManager").is_empty())
+			.map(|r| format!("{}:{}:{}", r.name, r.contract("RootChainManager"), r.url))
+			.collect();
 		if config.eth_rpc {
 			for (i, spec) in specs.iter().enumerate() {
 				let log = logs.join(format!("{}-eth-rpc.log", spec.name));
 				let base = spec.base_path.join("eth-rpc");
 				eth_rpcs.push(
-					EthRpc::start(&spec.ws_url(), port(config.ports.eth_rpc, i), &base, &log)
-						.await?,
+					EthRpc::start(
+						&spec.ws_url(),
+						port(config.ports.eth_rpc, i),
+						&base,
+						&log,
+						&root_managers,
+					)
+					.await?,
 				);
 			}
 		}

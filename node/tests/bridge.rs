@@ -47,6 +47,55 @@ fn bridge_cli(args: &[&str]) -> (bool, String, String) {
 	(out.status.success(), text(&out.stdout), text(&out.stderr))
 }
 
+/// `bttc-bridge deposit` of 100 of `side`'s root token, followed until BTTC executed it: the
+/// root transaction's hash.
+fn deposit_with_cli(side: &BridgeSide, node_rpc: &str) -> String {
+	let (ok, _, log) = bridge_cli(&[
+		"deposit",
+		"--root-rpc",
+		&side.url,
+		"--root-chain",
+		side.name,
+		"--manager",
+		&side.manager,
+		"--token",
+		&side.root_token,
+		"--amount",
+		"100",
+		"--key",
+		USER_KEY,
+		"--node-rpc",
+		node_rpc,
+		"--timeout",
+		"120",
+	]);
+	assert!(ok && log.contains("minted on BTTC"), "bttc-bridge deposit failed: {log}");
+	let at = log.find("root transaction 0x").unwrap() + "root transaction ".len();
+	log[at..at + 66].to_string()
+}
+
+/// `bttc-bridge withdraw` of 40 of `token` (an address or `native`) for `side`'s root chain,
+/// followed until exitable: the burn's hash.
+fn withdraw_with_cli(side: &BridgeSide, eth_rpc: &str, token: &str) -> String {
+	let (ok, out, log) = bridge_cli(&[
+		"withdraw",
+		"--eth-rpc",
+		eth_rpc,
+		"--root-chain",
+		side.name,
+		"--token",
+		token,
+		"--amount",
+		"40",
+		"--key",
+		USER_KEY,
+		"--timeout",
+		"240",
+	]);
+	assert!(ok && log.contains("exitable"), "bttc-bridge withdraw failed: {log}");
+	out.trim().to_string()
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn deposits_and_exits_on_two_root_chains_add_up_and_refuse_replays_forgeries_and_wrong_chains(
 ) {
@@ -81,33 +130,8 @@ async fn deposits_and_exits_on_two_root_chains_add_up_and_refuse_replays_forgeri
 		// ----- 1. Deposit 100 -------------------------------------------------------------
 		let before_root = side.root_balance();
 		let deposited_at = Instant::now();
-		let root_tx = if via_cli {
-			let (ok, _, log) = bridge_cli(&[
-				"deposit",
-				"--root-rpc",
-				&side.url,
-				"--root-chain",
-				side.name,
-				"--manager",
-				&side.manager,
-				"--token",
-				&side.root_token,
-				"--amount",
-				"100",
-				"--key",
-				USER_KEY,
-				"--node-rpc",
-				&node_rpc,
-				"--timeout",
-				"120",
-			]);
-			assert!(ok, "bttc-bridge deposit failed");
-			assert!(log.contains("minted on BTTC"), "{log}");
-			let at = log.find("root transaction 0x").unwrap() + "root transaction ".len();
-			log[at..at + 66].to_string()
-		} else {
-			side.deposit(100 * TOKEN)
-		};
+		let root_tx =
+			if via_cli { deposit_with_cli(side, &node_rpc) } else { side.deposit(100 * TOKEN) };
 		let record =
 			wait_deposit_executed(alice, side.name, &root_tx, Duration::from_secs(120)).await;
 		eprintln!(
@@ -120,23 +144,7 @@ async fn deposits_and_exits_on_two_root_chains_add_up_and_refuse_replays_forgeri
 
 		// ----- 2. Withdraw 40 -------------------------------------------------------------
 		let burn_tx = if via_cli {
-			let (ok, out, log) = bridge_cli(&[
-				"withdraw",
-				"--eth-rpc",
-				&eth_rpc,
-				"--root-chain",
-				side.name,
-				"--token",
-				&side.child_token,
-				"--amount",
-				"40",
-				"--key",
-				USER_KEY,
-				"--timeout",
-				"240",
-			]);
-			assert!(ok && log.contains("exitable"), "bttc-bridge withdraw failed: {log}");
-			out.trim().to_string()
+			withdraw_with_cli(side, &eth_rpc, &side.child_token)
 		} else {
 			let burn = side.withdraw(&eth_rpc, 40 * TOKEN);
 			burn["transactionHash"].as_str().unwrap().to_string()
@@ -253,46 +261,11 @@ async fn deposits_and_exits_on_two_root_chains_add_up_and_refuse_replays_forgeri
 	let user_before = natives[0].child_balance(&eth_rpc);
 	let roots_before = [natives[0].root_balance(), natives[1].root_balance()];
 	let tron_tx = natives[0].deposit(100 * TOKEN);
-	let (ok, _, log) = bridge_cli(&[
-		"deposit",
-		"--root-rpc",
-		&natives[1].url,
-		"--root-chain",
-		"ethereum",
-		"--manager",
-		&natives[1].manager,
-		"--token",
-		&natives[1].root_token,
-		"--amount",
-		"100",
-		"--key",
-		USER_KEY,
-		"--node-rpc",
-		&node_rpc,
-		"--timeout",
-		"120",
-	]);
-	assert!(ok && log.contains("minted on BTTC"), "bttc-bridge deposit of BTT failed: {log}");
+	deposit_with_cli(&natives[1], &node_rpc);
 	wait_deposit_executed(alice, "tron", &tron_tx, Duration::from_secs(120)).await;
 	assert_eq!(natives[0].child_balance(&eth_rpc), user_before + 200 * TOKEN);
 	assert_eq!(native_balance(&eth_rpc, NATIVE_BTT), reserve_before - 200 * TOKEN);
-	let (ok, out, log) = bridge_cli(&[
-		"withdraw",
-		"--eth-rpc",
-		&eth_rpc,
-		"--root-chain",
-		"ethereum",
-		"--token",
-		"native",
-		"--amount",
-		"40",
-		"--key",
-		USER_KEY,
-		"--timeout",
-		"240",
-	]);
-	assert!(ok && log.contains("exitable"), "bttc-bridge withdraw of BTT failed: {log}");
-	let burn_tx = out.trim().to_string();
+	let burn_tx = withdraw_with_cli(&natives[1], &eth_rpc, "native");
 	let burn: serde_json::Value = serde_json::from_str(
 		&cast(&["receipt", "--json", "--rpc-url", &eth_rpc, &burn_tx]).unwrap(),
 	)

@@ -16,7 +16,7 @@ use bttc_primitives::{
 	RootChainId,
 };
 use frame_benchmarking::v2::*;
-use frame_support::pallet_prelude::Get;
+use frame_support::{pallet_prelude::Get, traits::EnsureOrigin};
 use frame_system::RawOrigin;
 use sp_core::{H160, H256};
 

@@ -2,8 +2,8 @@
 //!
 //! **Estimated, not measured yet**: storage reads and writes at the runtime's database costs
 //! plus a fixed computation allowance per item (25 µs, above what the comparable measured
-//! functions of the checkpoint and attestation pallets take). The pallet has no benchmarks
-//! yet. The EVM work of a deposit is not in these: the runtime's `ChildTokens` charges it
+//! functions of the checkpoint and attestation pallets take). Its benchmarks have not been
+//! run yet. The EVM work of a deposit is not in these: the runtime's `ChildTokens` charges it
 //! (its gas limit).
 
 #![allow(missing_docs)]

@@ -169,8 +169,7 @@ impl Front {
 	}
 
 	/// A front for the eth-rpc server at `backend`, submitting raw transactions to `node`,
-	/// enforcing `limits`.
-	/// Exits are looked up on `root_managers`' root chains.
+	/// enforcing `limits`, looking exits up on the root chains of `root_managers`.
 	pub fn new(
 		backend: SocketAddr,
 		node: Node,

@@ -149,15 +149,23 @@ impl Front {
 	/// Adds the node pool's Ethereum transactions to the pending feed, while any
 	/// pending-transaction filter is installed.
 	async fn read_pool_for_pending_filters(&self) {
+		// The newest block whose transactions were fed.
+		let mut fed_block = 0;
 		loop {
 			tokio::time::sleep(pending::POOL_READ_INTERVAL).await;
 			if !self.pending_wanted() {
+				fed_block = self.receipts.transactions_after(fed_block).0;
 				continue;
 			}
 			match self.node.pending_eth_transactions().await {
 				Ok(hashes) => self.pending.record(hashes),
 				Err(err) => log::debug!(target: LOG_TARGET, "the pool was not read: {err}"),
 			}
+			// A transaction can enter the pool and a block between two reads of the pool:
+			// the new blocks' transactions are fed too (the feed reports each hash once).
+			let (newest, included) = self.receipts.transactions_after(fed_block);
+			self.pending.record(included);
+			fed_block = newest;
 		}
 	}
 

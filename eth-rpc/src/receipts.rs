@@ -98,6 +98,23 @@ impl RecentReceipts {
 		found.map(|b| Value::Array(b.receipts.clone()))
 	}
 
+	/// The transaction hashes of the held blocks above `after`, oldest first, and the newest
+	/// held block's number (`after` when none is newer).
+	pub fn transactions_after(&self, after: u64) -> (u64, Vec<sp_core::H256>) {
+		let Ok(held) = self.held.lock() else { return (after, Vec::new()) };
+		let mut newest = after;
+		let mut hashes = Vec::new();
+		for (number, block) in held.blocks.range(after.saturating_add(1)..) {
+			newest = *number;
+			hashes.extend(block.receipts.iter().filter_map(|receipt| {
+				let text = transaction_hash(receipt)?;
+				let bytes = hex::decode(text.strip_prefix("0x")?).ok()?;
+				(bytes.len() == 32).then(|| sp_core::H256::from_slice(&bytes))
+			}));
+		}
+		(newest, hashes)
+	}
+
 	/// Number and hash of the newest held block.
 	fn newest(&self) -> Option<(u64, String)> {
 		let held = self.held.lock().ok()?;
@@ -223,6 +240,19 @@ mod tests {
 		drop(held);
 		assert!(recent.receipt("0xt4").is_none(), "evicted with its block");
 		assert_eq!(recent.receipt("0xT5").unwrap()["blockHash"], "0xB5", "case-insensitive");
+	}
+
+	#[test]
+	fn the_transactions_of_blocks_after_one_are_listed_in_order() {
+		let recent = RecentReceipts::default();
+		let tx = |n: u8| format!("0x{}", format!("{n:02x}").repeat(32));
+		recent.insert(4, block("0xB4", &[&tx(1), &tx(2)]));
+		recent.insert(5, block("0xB5", &[&tx(3)]));
+		let hash = |n: u8| sp_core::H256::repeat_byte(n);
+		assert_eq!(recent.transactions_after(3), (5, vec![hash(1), hash(2), hash(3)]));
+		assert_eq!(recent.transactions_after(4), (5, vec![hash(3)]));
+		assert_eq!(recent.transactions_after(5), (5, vec![]));
+		assert_eq!(recent.transactions_after(9), (9, vec![]));
 	}
 
 	#[test]

@@ -104,13 +104,7 @@ async fn run(args: Args) -> Result<BridgeReport, String> {
 			let burn_tx = burn["transactionHash"].as_str().ok_or("burn without hash")?.to_string();
 			let number = burn["blockNumber"].clone();
 			let provable = time_until("burn exit-provable", Duration::from_secs(600), || async {
-				rpc_outcome(
-					&eth_rpc,
-					"bttc_getExitPayload",
-					vec![burn_tx.clone().into(), side.name.into()],
-				)
-				.await
-				.is_ok()
+				burn_rpc(&eth_rpc, "bttc_getExitPayload", &burn_tx, side.name).await.is_ok()
 			})
 			.await?;
 			let now_unix = std::time::SystemTime::now()
@@ -123,12 +117,7 @@ async fn run(args: Args) -> Result<BridgeReport, String> {
 				.as_str()
 				.and_then(|t| u64::from_str_radix(t.trim_start_matches("0x"), 16).ok())
 				.ok_or("block without timestamp")?;
-			let exit = rpc_outcome(
-				&eth_rpc,
-				"bttc_getExitPayload",
-				vec![burn_tx.clone().into(), side.name.into()],
-			)
-			.await?;
+			let exit = burn_rpc(&eth_rpc, "bttc_getExitPayload", &burn_tx, side.name).await?;
 			let root_before = side.root_balance();
 			side.exit(exit["payload"].as_str().ok_or("no payload")?)?;
 			if side.root_balance() != root_before + 5 * TOKEN {

@@ -424,6 +424,9 @@ fn rpc_error(code: i64, message: String) -> Value {
 }
 
 /// `(transaction hash, root chain name, root chain id)` of a `bttc_*(txHash, rootChain)` call.
+/// The root chains by name and BTTC id.
+const ROOT_CHAINS: [(&str, u8); 3] = [("tron", 1), ("ethereum", 2), ("bsc", 3)];
+
 /// A root chain's `RootChainManager` and a JSON-RPC endpoint serving `eth_call` on that chain
 /// (`--root-chain-manager CHAIN:MANAGER:URL`; TRON's is its `/jsonrpc`). With it,
 /// `bttc_getWithdrawalStatus` tells an exited burn from an exitable one.
@@ -448,12 +451,11 @@ impl RootManager {
 		else {
 			return Err(refuse("three parts are needed"));
 		};
-		let chain = match chain.to_ascii_lowercase().as_str() {
-			"tron" => "tron",
-			"ethereum" => "ethereum",
-			"bsc" => "bsc",
-			_ => return Err(refuse("the chain is tron, ethereum or bsc")),
-		};
+		let chain = ROOT_CHAINS
+			.iter()
+			.find(|(name, _)| name.eq_ignore_ascii_case(chain))
+			.map(|(name, _)| *name)
+			.ok_or_else(|| refuse("the chain is tron, ethereum or bsc"))?;
 		let manager = manager
 			.strip_prefix("0x")
 			.filter(|digits| digits.len() == 40)
@@ -504,15 +506,11 @@ fn exit_params(call: &Value, method: &str) -> Result<(String, &'static str, u8),
 		Value::Number(id) => id.to_string(),
 		_ => String::new(),
 	};
-	let (name, id) = match chain.as_str() {
-		"tron" | "1" => ("tron", 1),
-		"ethereum" | "2" => ("ethereum", 2),
-		"bsc" | "3" => ("bsc", 3),
-		_ => {
-			return Err(invalid("names an unknown root chain: use tron, ethereum or bsc (1, 2, 3)"))
-		}
-	};
-	Ok((hash, name, id))
+	ROOT_CHAINS
+		.iter()
+		.find(|(name, id)| chain == *name || chain == id.to_string())
+		.map(|(name, id)| (hash, *name, *id))
+		.ok_or_else(|| invalid("names an unknown root chain: use tron, ethereum or bsc (1, 2, 3)"))
 }
 
 fn field_error(method: &str, error: Error) -> Value {
@@ -564,10 +562,19 @@ impl crate::proxy::Front {
 
 	/// `bttc_getExitPayload(txHash, rootChain)`: see the module docs.
 	pub(crate) async fn exit_payload(&self, call: &Value) -> Result<Value, Value> {
+		let (tx_hash, chain_name, chain_id) = exit_params(call, "bttc_getExitPayload")?;
+		let burn = self.burn("bttc_getExitPayload", &tx_hash, chain_name, chain_id).await?;
+		self.exit_payload_of(&tx_hash, chain_name, burn).await
+	}
+
+	/// The exit payload of burn `tx_hash` for `chain_name`, whose [`Self::burn`] is `burn`.
+	async fn exit_payload_of(
+		&self,
+		tx_hash: &str,
+		chain_name: &str,
+		(_, log_index, child_token, block_number, tx_index): (Value, u64, H160, u64, u64),
+	) -> Result<Value, Value> {
 		const METHOD: &str = "bttc_getExitPayload";
-		let (tx_hash, chain_name, chain_id) = exit_params(call, METHOD)?;
-		let (_, log_index, child_token, block_number, tx_index) =
-			self.burn(METHOD, &tx_hash, chain_name, chain_id).await?;
 		let inclusion = self
 			.node
 			.result("bttc_getInclusionProof", serde_json::json!([chain_name, block_number]))
@@ -699,8 +706,8 @@ impl crate::proxy::Front {
 	pub(crate) async fn withdrawal_status(&self, call: &Value) -> Result<Value, Value> {
 		const METHOD: &str = "bttc_getWithdrawalStatus";
 		let (tx_hash, chain_name, chain_id) = exit_params(call, METHOD)?;
-		let (_, log_index, child_token, block_number, _) =
-			self.burn(METHOD, &tx_hash, chain_name, chain_id).await?;
+		let burn = self.burn(METHOD, &tx_hash, chain_name, chain_id).await?;
+		let (_, log_index, child_token, block_number, _) = burn;
 		let node = |method: &'static str, params: Value| async move {
 			self.node
 				.result(method, params)
@@ -720,7 +727,7 @@ impl crate::proxy::Front {
 			status["status"] = "exitable".into();
 			status["checkpoint"] = covering;
 			if let Some(root) = self.root_managers.iter().find(|root| root.chain == chain_name) {
-				let exit = self.exit_payload(call).await?;
+				let exit = self.exit_payload_of(&tx_hash, chain_name, burn).await?;
 				let exit_hash: H256 = serde_json::from_value(exit["exitHash"].clone())
 					.map_err(|e| rpc_error(-32603, format!("{METHOD}: exit hash: {e}")))?;
 				let answer = http::call(

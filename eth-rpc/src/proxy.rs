@@ -154,7 +154,7 @@ impl Front {
 		loop {
 			tokio::time::sleep(pending::POOL_READ_INTERVAL).await;
 			if !self.pending_wanted() {
-				fed_block = self.receipts.transactions_after(fed_block).0;
+				fed_block = self.receipts.newest().map_or(fed_block, |(number, _)| number);
 				continue;
 			}
 			match self.node.pending_eth_transactions().await {

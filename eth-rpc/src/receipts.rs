@@ -116,7 +116,7 @@ impl RecentReceipts {
 	}
 
 	/// Number and hash of the newest held block.
-	fn newest(&self) -> Option<(u64, String)> {
+	pub(crate) fn newest(&self) -> Option<(u64, String)> {
 		let held = self.held.lock().ok()?;
 		held.blocks.last_key_value().map(|(number, block)| (*number, block.hash.clone()))
 	}

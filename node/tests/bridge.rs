@@ -150,24 +150,14 @@ async fn deposits_and_exits_on_two_root_chains_add_up_and_refuse_replays_forgeri
 			burn["transactionHash"].as_str().unwrap().to_string()
 		};
 		assert_eq!(side.child_balance(&eth_rpc), 60 * TOKEN);
-		let refused = rpc_outcome(
-			&eth_rpc,
-			"bttc_getExitPayload",
-			vec![burn_tx.clone().into(), other.name.into()],
-		)
-		.await
-		.unwrap_err();
+		let refused =
+			burn_rpc(&eth_rpc, "bttc_getExitPayload", &burn_tx, other.name).await.unwrap_err();
 		assert!(refused.contains("not a burn for"), "{refused}");
 		let burnt_at = Instant::now();
 		let exit = wait_exitable(&eth_rpc, &burn_tx, side.name, Duration::from_secs(240)).await;
 		eprintln!("{}: burn exit-provable {:?} after its receipt", side.name, burnt_at.elapsed());
-		let status = rpc_outcome(
-			&eth_rpc,
-			"bttc_getWithdrawalStatus",
-			vec![burn_tx.clone().into(), side.name.into()],
-		)
-		.await
-		.unwrap();
+		let status =
+			burn_rpc(&eth_rpc, "bttc_getWithdrawalStatus", &burn_tx, side.name).await.unwrap();
 		assert_eq!(status["status"], "exitable");
 		let payload = exit["payload"].as_str().unwrap().to_string();
 
@@ -245,13 +235,8 @@ async fn deposits_and_exits_on_two_root_chains_add_up_and_refuse_replays_forgeri
 		])
 		.unwrap();
 		assert_eq!(processed, "true");
-		let status = rpc_outcome(
-			&eth_rpc,
-			"bttc_getWithdrawalStatus",
-			vec![burn_tx.clone().into(), side.name.into()],
-		)
-		.await
-		.unwrap();
+		let status =
+			burn_rpc(&eth_rpc, "bttc_getWithdrawalStatus", &burn_tx, side.name).await.unwrap();
 		assert_eq!(status["status"], "exited", "{status}");
 		assert_eq!(status["exitHash"], exit["exitHash"]);
 	}

@@ -17,9 +17,9 @@
 //! (`bttc_getExitPayload`) and sends `RootChainManager.exit`. Amounts are in whole tokens
 //! (decimals read from the token). Native BTT is the child token `native` (the bridge contract
 //! at `0x…1010`, 18 decimals): its deposit is the root chain's BTT token deposited like any
-//! ERC20, and its withdrawal sends the amount as the call's value. Root chains are reached over Ethereum JSON-RPC (Ethereum,
-//! BSC, and TRON's `/jsonrpc` endpoint for reads; a TRON deposit or exit is sent from a TRON
-//! wallet, not by this command).
+//! ERC20, and its withdrawal sends the amount as the call's value. Root chains are reached
+//! over Ethereum JSON-RPC (Ethereum, BSC, and TRON's `/jsonrpc` endpoint for reads; a TRON
+//! deposit or exit is sent from a TRON wallet, not by this command).
 
 use alloy::{
 	network::{Ethereum, EthereumWallet},

@@ -87,6 +87,17 @@ pub async fn rpc_outcome(url: &str, method: &str, params: Vec<Value>) -> Result<
 	client.request::<Value, _>(method, array).await.map_err(|e| e.to_string())
 }
 
+/// eth-rpc's `method(burnTx, chain)` (`bttc_getExitPayload`, `bttc_getWithdrawalStatus`): its
+/// result, or its error message.
+pub async fn burn_rpc(
+	eth_rpc: &str,
+	method: &str,
+	burn_tx: &str,
+	chain: &str,
+) -> Result<Value, String> {
+	rpc_outcome(eth_rpc, method, vec![burn_tx.into(), chain.into()]).await
+}
+
 /// Bytes of a `0x` hex string.
 pub fn hex_bytes(text: &str) -> Vec<u8> {
 	let digits = text.trim_start_matches("0x");
@@ -288,7 +299,7 @@ pub async fn wait_deposit_executed(
 /// Waits until `bttc_getExitPayload` answers for burn `burn_tx` on `chain`: its answer.
 pub async fn wait_exitable(eth_rpc: &str, burn_tx: &str, chain: &str, timeout: Duration) -> Value {
 	wait_for(&format!("burn {burn_tx} exitable on {chain}"), timeout, || async {
-		rpc_outcome(eth_rpc, "bttc_getExitPayload", vec![burn_tx.into(), chain.into()]).await.ok()
+		burn_rpc(eth_rpc, "bttc_getExitPayload", burn_tx, chain).await.ok()
 	})
 	.await
 }
